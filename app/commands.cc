@@ -1,0 +1,150 @@
+#include "app/commands.h"
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <pthread.h>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "api/api_router.h"
+#include "assets/static_files.h"
+#include "core/clock.h"
+#include "http/server.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace batuta::app {
+namespace {
+
+void PrintError(std::string_view message) { fmt::print(stderr, "batuta: {}\n", message); }
+
+Result<std::unique_ptr<Store>> OpenMigratedStore(const Config& config) {
+  auto store = SqliteStore::Open(StoreFile(config), SystemClock::Instance());
+  if (!store.ok()) return std::move(store).error();
+  auto applied = (*store)->Migrate();
+  if (!applied.ok()) return std::move(applied).error();
+  for (const auto& migration : *applied) {
+    spdlog::info("store: applied migration {}", MigrationLabel(migration.version, migration.name));
+  }
+  return std::unique_ptr<Store>(std::move(store).value());
+}
+
+// Writes via a temporary file and rename so a reader never sees a partial port number.
+Status WritePortFile(const std::filesystem::path& file, std::uint16_t port) {
+  const auto temporary = file.string() + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << port << '\n';
+    if (!out) return Error::Validation("port-file", "cannot write " + temporary);
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, file, ec);
+  if (ec) return Error::Validation("port-file", fmt::format("cannot write {}: {}", file.string(), ec.message()));
+  return Ok();
+}
+
+}  // namespace
+
+std::filesystem::path StoreFile(const Config& config) { return config.data_dir / "batuta.db"; }
+
+int Serve(const Config& config) {
+  // SIGINT/SIGTERM are blocked in every thread and taken synchronously below with sigwait,
+  // so no signal handler ever runs concurrently with server code.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto store = OpenMigratedStore(config);
+  if (!store.ok()) {
+    PrintError(store.error().message);
+    return 1;
+  }
+  auto web_app = assets::StaticFiles::Embedded();
+  if (!config.web_dir.empty()) {
+    auto folder = assets::StaticFiles::FromFolder(config.web_dir);
+    if (!folder.ok()) {
+      PrintError("invalid setting web-dir: " + folder.error().message);
+      return 2;
+    }
+    web_app = std::move(folder).value();
+  }
+
+  const api::ApiDependencies deps{**store, web_app, BATUTA_VERSION};
+  const http::Router router = api::BuildApiRouter(deps);
+  http::ServerOptions options;
+  options.listen_address = config.listen;
+  options.port = config.port;
+  options.io_threads = config.http_threads;
+  options.max_body_bytes = config.max_body_bytes;
+  options.max_header_bytes = config.max_header_bytes;
+  options.request_timeout = config.request_timeout;
+  options.idle_timeout = config.idle_timeout;
+  options.access_log = config.access_log;
+  options.default_headers = {{"X-Content-Type-Options", "nosniff"}};
+  http::Server server(options, router);
+  if (auto listening = server.Listen(); !listening.ok()) {
+    PrintError(listening.error().message);
+    return 1;
+  }
+  if (!config.port_file.empty()) {
+    if (auto written = WritePortFile(config.port_file, server.Port()); !written.ok()) {
+      PrintError(written.error().message);
+      return 1;
+    }
+  }
+  server.Start();
+  const std::string host =
+      config.listen.find(':') != std::string::npos ? "[" + config.listen + "]" : config.listen;
+  // The one line on stdout: scripts and tests read the URL from it (port 0 resolves here).
+  fmt::print("batuta listening on http://{}:{}\n", host, server.Port());
+  std::fflush(stdout);
+  spdlog::info("batuta {} serving {} (store {}, data {})", BATUTA_VERSION,
+               fmt::format("http://{}:{}", host, server.Port()), (*store)->Kind(),
+               config.data_dir.string());
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  spdlog::info("received {}, stopping: no new connections, finishing requests in flight",
+               signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+  server.Shutdown(config.shutdown_grace);
+  spdlog::info("stopped");
+  spdlog::default_logger()->flush();
+  return 0;
+}
+
+int Migrate(const Config& config, bool status_only) {
+  auto store = SqliteStore::Open(StoreFile(config), SystemClock::Instance());
+  if (!store.ok()) {
+    PrintError(store.error().message);
+    return 1;
+  }
+  if (!status_only) {
+    auto applied = (*store)->Migrate();
+    if (!applied.ok()) {
+      PrintError(applied.error().message);
+      return 1;
+    }
+    for (const auto& m : *applied) fmt::print("applied {}\n", MigrationLabel(m.version, m.name));
+    if (applied->empty()) fmt::print("store is up to date\n");
+  }
+  auto state = (*store)->MigrationStatus();
+  if (!state.ok()) {
+    PrintError(state.error().message);
+    return 1;
+  }
+  for (const auto& m : state->applied) {
+    fmt::print("  {}  applied {}\n", MigrationLabel(m.version, m.name), FormatRfc3339(m.applied_at));
+  }
+  for (const auto& m : state->pending) fmt::print("  {}  pending\n", MigrationLabel(m.version, m.name));
+  fmt::print("schema version {} of {}\n", state->applied_version, state->latest_version);
+  if (state->problem) {
+    PrintError(state->problem->message);
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace batuta::app

@@ -1,0 +1,86 @@
+// batuta's entry point: parses the command line and hands a resolved Config to a command.
+#include <cstdlib>
+#include <map>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "app/commands.h"
+#include "config/config.h"
+#include "core/log.h"
+
+namespace {
+
+std::optional<std::string> GetEnv(std::string_view name) {
+  const char* value = std::getenv(std::string(name).c_str());
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+// Adds --<setting> for every entry of the settings table to `command`; given values land in
+// `values` (only those actually given, so env and file can fill the rest).
+void AddSettingFlags(CLI::App& command, std::map<std::string, std::string>& values) {
+  for (const auto& spec : batuta::Settings()) {
+    const std::string name(spec.name);
+    command.add_option_function<std::string>(
+        "--" + name, [&values, name](const std::string& v) { values[name] = v; },
+        fmt::format("{} [env {}]", spec.help, spec.env));
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"batuta: schedules and runs jobs against databases and HTTP APIs, keeps every "
+               "run with its logs, and serves exported datasets as an API.",
+               "batuta"};
+  cli.require_subcommand(1);
+  std::string config_file = GetEnv("BATUTA_CONFIG").value_or("");
+  std::map<std::string, std::string> flags;
+
+  auto* version = cli.add_subcommand("version", "print the version and exit");
+  auto* serve = cli.add_subcommand(
+      "serve", "run the server (settings: flags > BATUTA_* environment > config file)");
+  serve->add_option("--config", config_file, "config file of 'name = value' lines [env BATUTA_CONFIG]");
+  AddSettingFlags(*serve, flags);
+  auto* migrate = cli.add_subcommand("migrate", "apply pending store migrations and list them");
+  bool status_only = false;
+  migrate->add_flag("--status", status_only, "only list applied and pending migrations");
+  migrate->add_option("--config", config_file, "config file [env BATUTA_CONFIG]");
+  AddSettingFlags(*migrate, flags);
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+  if (version->parsed()) {
+    fmt::print("batuta {}\n", BATUTA_VERSION);
+    return 0;
+  }
+
+  batuta::SettingValues file_values;
+  if (!config_file.empty()) {
+    auto read = batuta::ReadConfigFile(config_file);
+    if (!read.ok()) {
+      fmt::print(stderr, "batuta: {}\n", read.error().message);
+      return 2;
+    }
+    file_values = std::move(read).value();
+  }
+  batuta::SettingValues flag_values(flags.begin(), flags.end());
+  auto config = batuta::ResolveConfig(flag_values, GetEnv, file_values);
+  if (!config.ok()) {
+    fmt::print(stderr, "batuta: {}\n", config.error().message);
+    return 2;
+  }
+  if (auto logging = batuta::ConfigureLogging(config->log_level, config->log_format);
+      !logging.ok()) {
+    fmt::print(stderr, "batuta: {}\n", logging.error().message);
+    return 2;
+  }
+  if (serve->parsed()) return batuta::app::Serve(*config);
+  if (migrate->parsed()) return batuta::app::Migrate(*config, status_only);
+  return 2;
+}

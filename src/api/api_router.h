@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+
+#include "assets/static_files.h"
+#include "http/router.h"
+#include "store/store.h"
+
+namespace batuta::api {
+
+// What the API's handlers need. References must outlive the router.
+struct ApiDependencies {
+  Store& store;
+  const assets::StaticFiles& web_app;
+  std::string version;
+};
+
+// The complete route table of `batuta serve`: one row per route with its permission, and the
+// web app as fallback for other GET paths. Every row must also be in api/openapi.yaml
+// (enforced by api_router_test).
+http::Router BuildApiRouter(const ApiDependencies& deps);
+
+}  // namespace batuta::api

@@ -1,0 +1,88 @@
+// The route table and api/openapi.yaml must describe the same API, permissions included.
+#include "api/api_router.h"
+
+#include <set>
+#include <tuple>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "api/openapi_spec.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace batuta::api {
+namespace {
+
+using Row = std::tuple<std::string, std::string, std::string>;  // method, path, permission
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+class ApiRouterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("batuta-api-test-" + std::to_string(::getpid()));
+    auto store = SqliteStore::Open(dir_ / "batuta.db", clock_);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    store_ = std::move(store).value();
+    ASSERT_TRUE(store_->Migrate().ok());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  ManualClock clock_{TimePoint{std::chrono::seconds(1'800'000'000)}};
+  std::filesystem::path dir_;
+  std::unique_ptr<SqliteStore> store_;
+  assets::StaticFiles web_ = assets::StaticFiles::Embedded();
+};
+
+TEST_F(ApiRouterTest, RouteTableMatchesTheOpenApiSpec) {
+  const ApiDependencies deps{*store_, web_, "test"};
+  const auto router = BuildApiRouter(deps);
+  std::set<Row> from_routes;
+  for (const auto& route : router.Routes()) {
+    from_routes.emplace(Lower(http::MethodName(route.method)), route.path,
+                        std::string(route.permission.name));
+  }
+  const auto spec = nlohmann::json::parse(OpenApiJson());
+  std::set<Row> from_spec;
+  for (const auto& [path, operations] : spec.at("paths").items()) {
+    for (const auto& [method, operation] : operations.items()) {
+      if (method == "parameters" || method.starts_with("x-")) continue;
+      ASSERT_TRUE(operation.contains("x-permission"))
+          << method << " " << path << " declares no x-permission";
+      ASSERT_TRUE(operation.contains("operationId")) << method << " " << path;
+      from_spec.emplace(method, path, operation["x-permission"].get<std::string>());
+    }
+  }
+  for (const auto& row : from_routes) {
+    EXPECT_TRUE(from_spec.count(row)) << "route not in api/openapi.yaml: " << std::get<0>(row)
+                                      << " " << std::get<1>(row) << " (" << std::get<2>(row) << ")";
+  }
+  for (const auto& row : from_spec) {
+    EXPECT_TRUE(from_routes.count(row)) << "api/openapi.yaml lists a route the server lacks: "
+                                        << std::get<0>(row) << " " << std::get<1>(row) << " ("
+                                        << std::get<2>(row) << ")";
+  }
+}
+
+TEST_F(ApiRouterTest, ReadinessReflectsTheStore) {
+  const ApiDependencies deps{*store_, web_, "test"};
+  const auto router = BuildApiRouter(deps);
+  http::Request request;
+  request.path = "/readyz";
+  const auto match = router.Find(request);
+  ASSERT_NE(match.route, nullptr);
+  const auto response = std::get<http::Handler>(match.route->handler)(request);
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(response.body)["store"], "sqlite");
+}
+
+}  // namespace
+}  // namespace batuta::api

@@ -1,0 +1,240 @@
+#include "config/config.h"
+
+#include <charconv>
+#include <fstream>
+
+#include <fmt/format.h>
+
+namespace batuta {
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+template <typename T>
+std::optional<T> ParseInteger(std::string_view text) {
+  T value{};
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end || text.empty()) return std::nullopt;
+  return value;
+}
+
+Status Invalid(std::string message) { return Error{ErrorCode::kValidation, std::move(message)}; }
+
+Status ApplyPort(Config& c, std::string_view v) {
+  const auto port = ParseInteger<std::uint16_t>(v);
+  if (!port) return Invalid(fmt::format("'{}' is not a port number (0-65535)", v));
+  c.port = *port;
+  return Ok();
+}
+
+Status ApplyNonEmptyPath(std::filesystem::path& target, std::string_view v) {
+  if (v.empty()) return Invalid("must not be empty");
+  target = std::filesystem::path(std::string(v));
+  return Ok();
+}
+
+Status ApplyBool(bool& target, std::string_view v) {
+  if (v == "true" || v == "1" || v == "yes" || v == "on") {
+    target = true;
+  } else if (v == "false" || v == "0" || v == "no" || v == "off") {
+    target = false;
+  } else {
+    return Invalid(fmt::format("'{}' is not a boolean (true or false)", v));
+  }
+  return Ok();
+}
+
+Status ApplyDuration(std::chrono::milliseconds& target, std::string_view v) {
+  const auto d = ParseDuration(v);
+  if (!d || d->count() <= 0) {
+    return Invalid(fmt::format("'{}' is not a positive duration (like 500ms, 30s, 2m)", v));
+  }
+  target = *d;
+  return Ok();
+}
+
+Status ApplySize(std::size_t& target, std::string_view v, std::size_t minimum) {
+  const auto size = ParseByteSize(v);
+  if (!size || *size < minimum) {
+    return Invalid(fmt::format("'{}' is not a size of at least {} bytes (like 512KiB, 1MiB)", v,
+                               minimum));
+  }
+  target = *size;
+  return Ok();
+}
+
+std::vector<SettingSpec> BuildSettings() {
+  return {
+      {"listen", "BATUTA_LISTEN", "IP address to listen on (0.0.0.0 for all interfaces)",
+       [](Config& c, std::string_view v) -> Status {
+         if (v.empty()) return Invalid("must not be empty");
+         c.listen = std::string(v);
+         return Ok();
+       }},
+      {"port", "BATUTA_PORT", "TCP port; 0 picks a free one", ApplyPort},
+      {"data-dir", "BATUTA_DATA_DIR", "folder for the SQLite store and local files",
+       [](Config& c, std::string_view v) { return ApplyNonEmptyPath(c.data_dir, v); }},
+      {"web-dir", "BATUTA_WEB_DIR",
+       "serve the web app from this folder instead of the copy built into the binary",
+       [](Config& c, std::string_view v) { return ApplyNonEmptyPath(c.web_dir, v); }},
+      {"port-file", "BATUTA_PORT_FILE", "write the bound port to this file once listening",
+       [](Config& c, std::string_view v) { return ApplyNonEmptyPath(c.port_file, v); }},
+      {"log-level", "BATUTA_LOG_LEVEL", "trace, debug, info, warn, error, critical or off",
+       [](Config& c, std::string_view v) -> Status {
+         static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn",
+                                                        "error", "critical", "off"};
+         for (auto level : kLevels) {
+           if (v == level) {
+             c.log_level = std::string(v);
+             return Ok();
+           }
+         }
+         return Invalid(fmt::format(
+             "'{}' is not a log level (trace, debug, info, warn, error, critical, off)", v));
+       }},
+      {"log-format", "BATUTA_LOG_FORMAT", "text or json (one JSON object per line)",
+       [](Config& c, std::string_view v) -> Status {
+         if (v == "text") {
+           c.log_format = LogFormat::kText;
+         } else if (v == "json") {
+           c.log_format = LogFormat::kJson;
+         } else {
+           return Invalid(fmt::format("'{}' is not a log format (text or json)", v));
+         }
+         return Ok();
+       }},
+      {"access-log", "BATUTA_ACCESS_LOG", "log one line per HTTP request (true or false)",
+       [](Config& c, std::string_view v) { return ApplyBool(c.access_log, v); }},
+      {"http-threads", "BATUTA_HTTP_THREADS", "HTTP I/O threads; 0 means one per core",
+       [](Config& c, std::string_view v) -> Status {
+         const auto n = ParseInteger<int>(v);
+         if (!n || *n < 0 || *n > 256) {
+           return Invalid(fmt::format("'{}' is not a thread count (0-256)", v));
+         }
+         c.http_threads = *n;
+         return Ok();
+       }},
+      {"max-body-size", "BATUTA_MAX_BODY_SIZE", "largest accepted request body (like 1MiB)",
+       [](Config& c, std::string_view v) { return ApplySize(c.max_body_bytes, v, 1024); }},
+      {"max-header-size", "BATUTA_MAX_HEADER_SIZE",
+       "largest accepted request line plus headers (like 16KiB)",
+       [](Config& c, std::string_view v) { return ApplySize(c.max_header_bytes, v, 1024); }},
+      {"request-timeout", "BATUTA_REQUEST_TIMEOUT",
+       "time a client has to send a whole request (like 30s)",
+       [](Config& c, std::string_view v) { return ApplyDuration(c.request_timeout, v); }},
+      {"idle-timeout", "BATUTA_IDLE_TIMEOUT", "keep-alive connection idle time (like 60s)",
+       [](Config& c, std::string_view v) { return ApplyDuration(c.idle_timeout, v); }},
+      {"shutdown-grace", "BATUTA_SHUTDOWN_GRACE",
+       "time in-flight requests get to finish on SIGTERM (like 10s)",
+       [](Config& c, std::string_view v) { return ApplyDuration(c.shutdown_grace, v); }},
+  };
+}
+
+const SettingSpec* FindSetting(std::string_view name) {
+  for (const auto& spec : Settings()) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const std::vector<SettingSpec>& Settings() {
+  static const std::vector<SettingSpec> settings = BuildSettings();
+  return settings;
+}
+
+std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
+  std::size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  const auto number = ParseInteger<std::int64_t>(text.substr(0, digits));
+  if (!number || *number > 365LL * 24 * 3600 * 1000) return std::nullopt;
+  const auto unit = text.substr(digits);
+  using std::chrono::milliseconds;
+  if (unit == "ms") return milliseconds(*number);
+  if (unit == "s") return milliseconds(*number * 1000);
+  if (unit == "m") return milliseconds(*number * 60'000);
+  if (unit == "h") return milliseconds(*number * 3'600'000);
+  return std::nullopt;
+}
+
+std::optional<std::size_t> ParseByteSize(std::string_view text) {
+  std::size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  const auto number = ParseInteger<std::size_t>(text.substr(0, digits));
+  if (!number || *number > (std::size_t{1} << 40)) return std::nullopt;
+  const auto unit = text.substr(digits);
+  if (unit.empty() || unit == "B") return *number;
+  if (unit == "KiB") return *number << 10;
+  if (unit == "MiB") return *number << 20;
+  if (unit == "GiB") return *number << 30;
+  return std::nullopt;
+}
+
+Result<SettingValues> ReadConfigFile(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) {
+    return Error{ErrorCode::kValidation, fmt::format("cannot read config file {}", file.string()),
+                 {{"field", "config"}}};
+  }
+  SettingValues values;
+  std::string line;
+  int line_number = 0;
+  while (std::getline(in, line)) {
+    ++line_number;
+    std::string_view text = Trim(line);
+    if (text.empty() || text.front() == '#') continue;
+    const auto eq = text.find('=');
+    auto fail = [&](std::string what) -> Error {
+      return {ErrorCode::kValidation,
+              fmt::format("config file {} line {}: {}", file.string(), line_number, what),
+              {{"field", "config"}}};
+    };
+    if (eq == std::string_view::npos) return fail("expected 'name = value'");
+    const auto name = Trim(text.substr(0, eq));
+    auto value = Trim(text.substr(eq + 1));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    if (FindSetting(name) == nullptr) return fail(fmt::format("unknown setting '{}'", name));
+    values[std::string(name)] = std::string(value);
+  }
+  return values;
+}
+
+Result<Config> ResolveConfig(
+    const SettingValues& flags,
+    const std::function<std::optional<std::string>(std::string_view)>& env,
+    const SettingValues& file) {
+  Config config;
+  for (const auto& spec : Settings()) {
+    std::optional<std::string> value;
+    std::string source;
+    if (auto it = flags.find(spec.name); it != flags.end()) {
+      value = it->second;
+      source = fmt::format("--{}", spec.name);
+    } else if (auto from_env = env(spec.env)) {
+      value = std::move(from_env);
+      source = std::string(spec.env);
+    } else if (auto it2 = file.find(spec.name); it2 != file.end()) {
+      value = it2->second;
+      source = "config file";
+    }
+    if (!value) continue;
+    auto status = spec.apply(config, *value);
+    if (!status.ok()) {
+      return Error{ErrorCode::kValidation,
+                   fmt::format("invalid setting {} (from {}): {}", spec.name, source,
+                               status.error().message),
+                   {{"field", spec.name}}};
+    }
+  }
+  return config;
+}
+
+}  // namespace batuta

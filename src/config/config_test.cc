@@ -1,0 +1,101 @@
+#include "config/config.h"
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+namespace batuta {
+namespace {
+
+using namespace std::chrono_literals;  // NOLINT(google-build-using-namespace)
+
+std::optional<std::string> NoEnv(std::string_view) { return std::nullopt; }
+
+TEST(ConfigTest, DefaultsAreTheEmbeddedSetup) {
+  const auto config = ResolveConfig({}, NoEnv, {});
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->listen, "127.0.0.1");
+  EXPECT_EQ(config->port, 8080);
+  EXPECT_EQ(config->data_dir, "batuta-data");
+  EXPECT_TRUE(config->web_dir.empty());
+}
+
+TEST(ConfigTest, FlagsBeatEnvBeatsFile) {
+  const SettingValues file{{"port", "1000"}, {"log-level", "debug"}, {"listen", "0.0.0.0"}};
+  const SettingValues flags{{"port", "3000"}};
+  auto env = [](std::string_view name) -> std::optional<std::string> {
+    if (name == "BATUTA_PORT") return "2000";
+    if (name == "BATUTA_LOG_LEVEL") return "warn";
+    return std::nullopt;
+  };
+  const auto config = ResolveConfig(flags, env, file);
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->port, 3000);
+  EXPECT_EQ(config->log_level, "warn");
+  EXPECT_EQ(config->listen, "0.0.0.0");
+}
+
+TEST(ConfigTest, ErrorNamesSettingAndSource) {
+  auto env = [](std::string_view name) -> std::optional<std::string> {
+    if (name == "BATUTA_MAX_BODY_SIZE") return "huge";
+    return std::nullopt;
+  };
+  const auto config = ResolveConfig({}, env, {});
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.error().details["field"], "max-body-size");
+  EXPECT_NE(config.error().message.find("invalid setting max-body-size (from BATUTA_MAX_BODY_SIZE)"),
+            std::string::npos);
+  EXPECT_EQ(config.error().message.find('\n'), std::string::npos);
+}
+
+TEST(ConfigTest, RejectsOutOfRangeValues) {
+  EXPECT_FALSE(ResolveConfig({{"port", "65536"}}, NoEnv, {}).ok());
+  EXPECT_FALSE(ResolveConfig({{"port", "-1"}}, NoEnv, {}).ok());
+  EXPECT_FALSE(ResolveConfig({{"http-threads", "1000"}}, NoEnv, {}).ok());
+  EXPECT_FALSE(ResolveConfig({{"request-timeout", "0s"}}, NoEnv, {}).ok());
+  EXPECT_FALSE(ResolveConfig({{"data-dir", ""}}, NoEnv, {}).ok());
+  EXPECT_FALSE(ResolveConfig({{"access-log", "maybe"}}, NoEnv, {}).ok());
+  EXPECT_FALSE(ResolveConfig({{"log-format", "xml"}}, NoEnv, {}).ok());
+}
+
+TEST(ConfigTest, ParsesDurationsAndSizes) {
+  EXPECT_EQ(ParseDuration("500ms"), 500ms);
+  EXPECT_EQ(ParseDuration("30s"), 30s);
+  EXPECT_EQ(ParseDuration("2m"), 2min);
+  EXPECT_EQ(ParseDuration("1h"), 1h);
+  EXPECT_FALSE(ParseDuration("30"));
+  EXPECT_FALSE(ParseDuration("s"));
+  EXPECT_FALSE(ParseDuration("99999999999999999999s"));
+  EXPECT_EQ(ParseByteSize("512"), 512u);
+  EXPECT_EQ(ParseByteSize("16KiB"), 16u << 10);
+  EXPECT_EQ(ParseByteSize("1MiB"), 1u << 20);
+  EXPECT_FALSE(ParseByteSize("1MB"));
+  EXPECT_FALSE(ParseByteSize(""));
+}
+
+TEST(ConfigTest, ReadsConfigFiles) {
+  const auto file = std::filesystem::temp_directory_path() / "batuta-config-test.conf";
+  std::ofstream(file) << "# batuta\n\nport = 9090\ndata-dir = \"/var/lib/batuta\"\n";
+  const auto values = ReadConfigFile(file);
+  ASSERT_TRUE(values.ok()) << values.error().message;
+  EXPECT_EQ(values->at("port"), "9090");
+  EXPECT_EQ(values->at("data-dir"), "/var/lib/batuta");
+
+  std::ofstream(file) << "port 9090\n";
+  const auto malformed = ReadConfigFile(file);
+  ASSERT_FALSE(malformed.ok());
+  EXPECT_NE(malformed.error().message.find("line 1"), std::string::npos);
+  std::filesystem::remove(file);
+
+  EXPECT_FALSE(ReadConfigFile("/nonexistent/batuta.conf").ok());
+}
+
+TEST(ConfigTest, EverySettingHasAnEnvironmentVariable) {
+  for (const auto& spec : Settings()) {
+    EXPECT_EQ(spec.env.substr(0, 7), "BATUTA_") << spec.name;
+    EXPECT_FALSE(spec.help.empty()) << spec.name;
+  }
+}
+
+}  // namespace
+}  // namespace batuta

@@ -1,0 +1,644 @@
+#include "http/connection.h"
+
+#include <ctime>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "http/sse.h"
+
+namespace batuta::http {
+namespace {
+
+constexpr auto kLingerTime = std::chrono::seconds(2);
+// A client that lets this much SSE data pile up is too slow; it is cut off and can resume
+// with Last-Event-ID.
+constexpr std::size_t kMaxStreamBacklog = 8u << 20;
+
+Connection& Self(http_parser* parser) { return *static_cast<Connection*>(parser->data); }
+
+// "Date" header value, formatted at most once per second per thread.
+std::string_view HttpDate() {
+  thread_local std::time_t cached_second = 0;
+  thread_local char buffer[64] = {};
+  const std::time_t now = std::time(nullptr);
+  if (now != cached_second) {
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    cached_second = now;
+  }
+  return buffer;
+}
+
+bool HasHeader(const HeaderList& headers, std::string_view name) {
+  for (const auto& [key, value] : headers) {
+    if (EqualsIgnoreCase(key, name)) return true;
+  }
+  return false;
+}
+
+void AppendHeader(std::string& out, std::string_view name, std::string_view value) {
+  out += name;
+  out += ": ";
+  out += value;
+  out += "\r\n";
+}
+
+bool IsSafeRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+// The SseStream handed to streaming handlers. Safe to use from any thread: it posts work to
+// the connection's event loop and holds the connection only weakly.
+class Connection::Stream final : public SseStream {
+ public:
+  Stream(std::weak_ptr<Connection> connection, asio::any_io_executor executor)
+      : connection_(std::move(connection)), executor_(std::move(executor)) {}
+
+  bool Send(const SseEvent& event) override { return Post(FormatSseEvent(event), false); }
+  void Close() override { Post(std::string(), true); }
+  bool IsOpen() const override {
+    std::lock_guard lock(mutex_);
+    return !closed_ && !closing_;
+  }
+  void OnClose(std::function<void()> callback) override {
+    {
+      std::lock_guard lock(mutex_);
+      if (!closed_) {
+        callbacks_.push_back(std::move(callback));
+        return;
+      }
+    }
+    callback();
+  }
+
+  // Called on the connection's thread when the stream is over.
+  void MarkClosed() {
+    std::vector<std::function<void()>> callbacks;
+    {
+      std::lock_guard lock(mutex_);
+      if (closed_) return;
+      closed_ = true;
+      callbacks.swap(callbacks_);
+    }
+    for (auto& callback : callbacks) callback();
+  }
+
+ private:
+  bool Post(std::string data, bool last) {
+    {
+      std::lock_guard lock(mutex_);
+      if (closed_ || closing_) return false;
+      if (last) closing_ = true;
+    }
+    asio::post(executor_, [weak = connection_, data = std::move(data), last]() mutable {
+      if (auto connection = weak.lock()) connection->WriteStreamChunk(std::move(data), last);
+    });
+    return true;
+  }
+
+  std::weak_ptr<Connection> connection_;
+  asio::any_io_executor executor_;
+  mutable std::mutex mutex_;
+  bool closed_ = false;
+  bool closing_ = false;
+  std::vector<std::function<void()>> callbacks_;
+};
+
+Connection::Connection(asio::ip::tcp::socket socket, Worker& worker, ServerShared& shared)
+    : socket_(std::move(socket)), worker_(worker), shared_(shared), timer_(worker.context) {
+  http_parser_init(&parser_, HTTP_REQUEST);
+  parser_.data = this;
+}
+
+Connection::~Connection() = default;
+
+void Connection::Start() {
+  worker_.connections.insert(this);
+  {
+    std::lock_guard lock(shared_.mutex);
+    ++shared_.live_connections;
+  }
+  asio::error_code ec;
+  const auto remote = socket_.remote_endpoint(ec);
+  if (!ec) remote_address_ = remote.address().to_string();
+  if (shared_.draining) {
+    Close();
+    return;
+  }
+  ArmTimer(shared_.options.idle_timeout);
+  ReadMore();
+}
+
+void Connection::BeginDrain() {
+  draining_ = true;
+  keep_alive_ = false;
+  switch (state_) {
+    case State::kReading:
+      if (!request_started_ && input_offset_ == input_.size()) Close();
+      break;
+    case State::kStreaming:
+      WriteStreamChunk(std::string(), true);
+      break;
+    case State::kLingering:
+      Close();
+      break;
+    case State::kHandling:
+    case State::kWriting:
+    case State::kClosed:
+      break;
+  }
+}
+
+void Connection::ForceClose() { Close(); }
+
+// ---- reading and parsing ------------------------------------------------------------------
+
+void Connection::ReadMore() {
+  if (read_pending_ || state_ == State::kClosed) return;
+  read_pending_ = true;
+  socket_.async_read_some(asio::buffer(read_buffer_),
+                          [self = shared_from_this()](const asio::error_code& ec, std::size_t n) {
+                            self->OnRead(ec, n);
+                          });
+}
+
+void Connection::OnRead(const asio::error_code& ec, std::size_t n) {
+  read_pending_ = false;
+  if (state_ == State::kClosed) return;
+  if (ec) {
+    // Peer closed or reset. A half-received request gets no answer: nobody is listening.
+    Close();
+    return;
+  }
+  switch (state_) {
+    case State::kReading:
+      input_.append(read_buffer_.data(), n);
+      Parse();
+      break;
+    case State::kStreaming:
+    case State::kLingering:
+      ReadMore();  // discard; we only watch for the peer closing
+      break;
+    case State::kHandling:
+    case State::kWriting:
+    case State::kClosed:
+      break;
+  }
+}
+
+void Connection::Parse() {
+  const std::size_t available = input_.size() - input_offset_;
+  if (available > 0) {
+    const std::size_t parsed = http_parser_execute(&parser_, &shared_.parser_settings,
+                                                   input_.data() + input_offset_, available);
+    input_offset_ += parsed;
+  }
+  if (input_offset_ == input_.size()) {
+    input_.clear();
+    input_offset_ = 0;
+  }
+  if (parse_error_) {
+    FailRequest(*parse_error_);
+    return;
+  }
+  const auto err = HTTP_PARSER_ERRNO(&parser_);
+  if (err != HPE_OK && err != HPE_PAUSED) {
+    FailRequest(Error::InvalidArgument(
+        fmt::format("malformed HTTP request: {}", http_errno_description(err))));
+    return;
+  }
+  if (message_complete_) {
+    HandleRequest();
+    return;
+  }
+  if (expect_continue_ && !continue_sent_) {
+    // The client waits for this before sending its body; the limits were checked already.
+    continue_sent_ = true;
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    asio::error_code ignored;
+    asio::write(socket_, asio::buffer(kContinue.data(), kContinue.size()), ignored);
+  }
+  ReadMore();
+}
+
+int Connection::OnMessageBegin() {
+  request_started_ = true;
+  request_start_ = std::chrono::steady_clock::now();
+  ArmTimer(shared_.options.request_timeout);
+  return 0;
+}
+
+int Connection::OnUrl(const char* at, std::size_t length) {
+  header_bytes_ += length;
+  if (header_bytes_ > shared_.options.max_header_bytes) {
+    parse_error_ = Error{ErrorCode::kHeadersTooLarge,
+                         fmt::format("request line and headers exceed {} bytes",
+                                     shared_.options.max_header_bytes)};
+    return -1;
+  }
+  request_.target.append(at, length);
+  return 0;
+}
+
+int Connection::OnHeaderField(const char* at, std::size_t length) {
+  if (in_header_value_) {
+    request_.headers.emplace_back(std::move(header_field_), std::move(header_value_));
+    header_field_.clear();
+    header_value_.clear();
+    in_header_value_ = false;
+    if (request_.headers.size() >= shared_.options.max_header_count) {
+      parse_error_ = Error{ErrorCode::kHeadersTooLarge,
+                           fmt::format("more than {} header fields",
+                                       shared_.options.max_header_count)};
+      return -1;
+    }
+  }
+  header_bytes_ += length;
+  if (header_bytes_ > shared_.options.max_header_bytes) {
+    parse_error_ = Error{ErrorCode::kHeadersTooLarge,
+                         fmt::format("request line and headers exceed {} bytes",
+                                     shared_.options.max_header_bytes)};
+    return -1;
+  }
+  header_field_.append(at, length);
+  return 0;
+}
+
+int Connection::OnHeaderValue(const char* at, std::size_t length) {
+  in_header_value_ = true;
+  header_bytes_ += length;
+  if (header_bytes_ > shared_.options.max_header_bytes) {
+    parse_error_ = Error{ErrorCode::kHeadersTooLarge,
+                         fmt::format("request line and headers exceed {} bytes",
+                                     shared_.options.max_header_bytes)};
+    return -1;
+  }
+  header_value_.append(at, length);
+  return 0;
+}
+
+int Connection::OnHeadersComplete() {
+  if (in_header_value_ || !header_field_.empty()) {
+    request_.headers.emplace_back(std::move(header_field_), std::move(header_value_));
+    header_field_.clear();
+    header_value_.clear();
+    in_header_value_ = false;
+  }
+  // http_parser leaves content_length at ULLONG_MAX when no Content-Length was sent.
+  const bool has_length = parser_.content_length != ULLONG_MAX;
+  if (has_length && parser_.content_length > shared_.options.max_body_bytes) {
+    parse_error_ = Error{ErrorCode::kPayloadTooLarge,
+                         fmt::format("request body of {} bytes exceeds the limit of {} bytes",
+                                     parser_.content_length, shared_.options.max_body_bytes),
+                         {{"limit_bytes", shared_.options.max_body_bytes}}};
+    return -1;  // 1 and 2 have special meanings for http_parser; any other value is an error
+  }
+  if (const auto expect = request_.Header("Expect"); expect && EqualsIgnoreCase(*expect, "100-continue")) {
+    expect_continue_ = true;
+  }
+  if (has_length) request_.body.reserve(static_cast<std::size_t>(parser_.content_length));
+  return 0;
+}
+
+int Connection::OnBody(const char* at, std::size_t length) {
+  if (request_.body.size() + length > shared_.options.max_body_bytes) {
+    parse_error_ = Error{ErrorCode::kPayloadTooLarge,
+                         fmt::format("request body exceeds the limit of {} bytes",
+                                     shared_.options.max_body_bytes),
+                         {{"limit_bytes", shared_.options.max_body_bytes}}};
+    return -1;
+  }
+  request_.body.append(at, length);
+  return 0;
+}
+
+int Connection::OnMessageComplete() {
+  message_complete_ = true;
+  // Stop here even if a pipelined request follows: it is parsed after this one is answered.
+  http_parser_pause(&parser_, 1);
+  return 0;
+}
+
+// ---- handling ------------------------------------------------------------------------------
+
+void Connection::HandleRequest() {
+  state_ = State::kHandling;
+  ++timer_generation_;
+  timer_.cancel();
+  if (!http_should_keep_alive(&parser_) || draining_ || shared_.draining) keep_alive_ = false;
+  request_.method = ParseMethod(http_method_str(static_cast<http_method>(parser_.method)));
+  request_.remote_address = remote_address_;
+  request_.request_id = NextRequestId(request_);
+
+  const std::string_view target = request_.target;
+  if (target.empty() || target.front() != '/') {
+    FailRequest(Error::InvalidArgument("request target must be an absolute path"));
+    return;
+  }
+  const auto question = target.find('?');
+  auto path = PercentDecode(target.substr(0, question), false);
+  if (!path) {
+    FailRequest(Error::InvalidArgument("malformed percent-encoding in the request path"));
+    return;
+  }
+  request_.path = std::move(*path);
+  if (question != std::string_view::npos) request_.query = std::string(target.substr(question + 1));
+
+  Response response;
+  std::shared_ptr<Stream> stream;
+  Dispatch(request_, response, stream);
+  if (stream) {
+    StartStream(std::move(stream));
+  } else {
+    WriteResponse(std::move(response));
+  }
+}
+
+void Connection::Dispatch(Request& request, Response& response, std::shared_ptr<Stream>& stream) {
+  const Router& router = *shared_.router;
+  try {
+    const auto match = router.Find(request);
+    if (match.route != nullptr) {
+      if (const auto* handler = std::get_if<Handler>(&match.route->handler)) {
+        response = (*handler)(request);
+        return;
+      }
+      const auto& sse_handler = std::get<SseHandler>(match.route->handler);
+      auto candidate = std::make_shared<Stream>(weak_from_this(), worker_.context.get_executor());
+      if (auto refused = sse_handler(request, candidate)) {
+        candidate->MarkClosed();
+        response = std::move(*refused);
+        return;
+      }
+      stream = std::move(candidate);
+      return;
+    }
+    if (match.path_exists) {
+      response = ErrorResponse(Error{ErrorCode::kMethodNotAllowed,
+                                     fmt::format("{} is not allowed on {}",
+                                                 MethodName(request.method), request.path)});
+      response.SetHeader("Allow", match.allow);
+      return;
+    }
+    const bool safe_method = request.method == Method::kGet || request.method == Method::kHead;
+    if (safe_method && router.Fallback()) {
+      response = router.Fallback()(request);
+      return;
+    }
+    response = ErrorResponse(Error::NotFound(fmt::format("no route for {}", request.path)));
+  } catch (const std::exception& e) {
+    spdlog::error("request {} {} {} failed: {}", request.request_id, MethodName(request.method),
+                  request.path, e.what());
+    response = ErrorResponse(Error::Internal(e.what()));
+  }
+}
+
+std::string Connection::NextRequestId(const Request& request) const {
+  if (const auto given = request.Header("X-Request-Id"); given && IsSafeRequestId(*given)) {
+    return std::string(*given);
+  }
+  return fmt::format("{}-{:x}", shared_.request_id_prefix, ++shared_.request_counter);
+}
+
+// ---- writing -------------------------------------------------------------------------------
+
+void Connection::WriteResponse(Response response) {
+  const int status = response.status;
+  const bool has_body = status != 204 && status != 304 && status >= 200;
+  output_.clear();
+  output_.reserve(256 + response.body.size());
+  output_ += fmt::format("HTTP/1.1 {} {}\r\n", status, ReasonPhrase(status));
+  AppendHeader(output_, "Server", "batuta");
+  AppendHeader(output_, "Date", HttpDate());
+  if (!request_.request_id.empty()) AppendHeader(output_, "X-Request-Id", request_.request_id);
+  for (const auto& [name, value] : shared_.options.default_headers) {
+    if (!HasHeader(response.headers, name)) AppendHeader(output_, name, value);
+  }
+  for (const auto& [name, value] : response.headers) AppendHeader(output_, name, value);
+  if (has_body) AppendHeader(output_, "Content-Length", std::to_string(response.body.size()));
+  if (!keep_alive_) {
+    AppendHeader(output_, "Connection", "close");
+  } else if (parser_.http_major == 1 && parser_.http_minor == 0) {
+    AppendHeader(output_, "Connection", "keep-alive");
+  }
+  output_ += "\r\n";
+  if (has_body && request_.method != Method::kHead) output_ += response.body;
+
+  response_status_ = status;
+  response_body_bytes_ = response.body.size();
+  state_ = State::kWriting;
+  ArmTimer(shared_.options.request_timeout);
+  asio::async_write(socket_, asio::buffer(output_),
+                    [self = shared_from_this()](const asio::error_code& ec, std::size_t) {
+                      self->OnWritten(ec);
+                    });
+}
+
+void Connection::FailRequest(const Error& error) {
+  keep_alive_ = false;
+  linger_after_write_ = true;
+  if (request_.request_id.empty()) request_.request_id = NextRequestId(request_);
+  state_ = State::kHandling;
+  WriteResponse(ErrorResponse(error));
+}
+
+void Connection::OnWritten(const asio::error_code& ec) {
+  if (state_ == State::kClosed) return;
+  LogAccess(response_status_, response_body_bytes_);
+  if (ec) {
+    Close();
+    return;
+  }
+  if (!keep_alive_) {
+    if (linger_after_write_) {
+      Linger();
+    } else {
+      Close();
+    }
+    return;
+  }
+  ResetRequest();
+  state_ = State::kReading;
+  ArmTimer(shared_.options.idle_timeout);
+  Parse();  // a pipelined request may already be buffered
+}
+
+void Connection::Linger() {
+  // The client may still be sending the body we refused. Closing now would reset the
+  // connection and could destroy our error response before the client reads it, so stop
+  // sending, discard input for a short while, then close.
+  state_ = State::kLingering;
+  asio::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  ArmTimer(kLingerTime);
+  ReadMore();
+}
+
+void Connection::LogAccess(int status, std::size_t body_bytes) const {
+  if (!shared_.options.access_log || !spdlog::should_log(spdlog::level::info)) return;
+  const auto micros = request_started_
+                          ? std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::steady_clock::now() - request_start_)
+                                .count()
+                          : 0;
+  spdlog::info("http {} {} {} {}B {}us {} id={}", MethodName(request_.method),
+               request_.path.empty() ? std::string_view("-") : std::string_view(request_.path),
+               status, body_bytes, micros, remote_address_, request_.request_id);
+}
+
+// ---- Server-Sent Events --------------------------------------------------------------------
+
+void Connection::StartStream(std::shared_ptr<Stream> stream) {
+  stream_ = std::move(stream);
+  state_ = State::kStreaming;
+  std::string head = "HTTP/1.1 200 OK\r\n";
+  AppendHeader(head, "Server", "batuta");
+  AppendHeader(head, "Date", HttpDate());
+  AppendHeader(head, "X-Request-Id", request_.request_id);
+  AppendHeader(head, "Content-Type", "text/event-stream; charset=utf-8");
+  AppendHeader(head, "Cache-Control", "no-store");
+  AppendHeader(head, "X-Accel-Buffering", "no");
+  AppendHeader(head, "Transfer-Encoding", "chunked");
+  for (const auto& [name, value] : shared_.options.default_headers) AppendHeader(head, name, value);
+  head += "\r\n";
+  stream_backlog_ = std::move(head);
+  LogAccess(200, 0);
+  FlushStream();
+  ArmTimer(shared_.options.sse_heartbeat);
+  ReadMore();  // only to notice the client going away
+}
+
+void Connection::WriteStreamChunk(std::string data, bool last) {
+  if (state_ != State::kStreaming || stream_finishing_) return;
+  if (!data.empty()) {
+    stream_backlog_ += fmt::format("{:x}\r\n", data.size());
+    stream_backlog_ += data;
+    stream_backlog_ += "\r\n";
+  }
+  if (last) {
+    stream_backlog_ += "0\r\n\r\n";
+    stream_finishing_ = true;
+  }
+  if (stream_backlog_.size() > kMaxStreamBacklog) {
+    spdlog::warn("sse {} closed: client too slow ({} bytes pending)", request_.request_id,
+                 stream_backlog_.size());
+    Close();
+    return;
+  }
+  FlushStream();
+}
+
+void Connection::FlushStream() {
+  if (stream_write_pending_ || state_ != State::kStreaming) return;
+  if (stream_backlog_.empty()) {
+    if (stream_finishing_) Close();
+    return;
+  }
+  output_ = std::move(stream_backlog_);
+  stream_backlog_.clear();
+  stream_write_pending_ = true;
+  asio::async_write(socket_, asio::buffer(output_),
+                    [self = shared_from_this()](const asio::error_code& ec, std::size_t) {
+                      self->stream_write_pending_ = false;
+                      if (ec) {
+                        self->Close();
+                        return;
+                      }
+                      self->FlushStream();
+                    });
+}
+
+// ---- timers and closing --------------------------------------------------------------------
+
+void Connection::ArmTimer(std::chrono::milliseconds after) {
+  const std::uint64_t generation = ++timer_generation_;
+  timer_.expires_after(after);
+  timer_.async_wait([self = shared_from_this(), generation](const asio::error_code& ec) {
+    if (ec || generation != self->timer_generation_) return;
+    self->OnTimer();
+  });
+}
+
+void Connection::OnTimer() {
+  switch (state_) {
+    case State::kReading:
+      if (request_started_) {
+        FailRequest(Error{ErrorCode::kTimeout, "the request was not received in time"});
+      } else {
+        Close();  // idle keep-alive connection
+      }
+      break;
+    case State::kStreaming:
+      WriteStreamChunk(": keep-alive\n\n", false);
+      ArmTimer(shared_.options.sse_heartbeat);
+      break;
+    case State::kWriting:    // the client stopped reading
+    case State::kLingering:  // done waiting for the client to go away
+      Close();
+      break;
+    case State::kHandling:
+    case State::kClosed:
+      break;
+  }
+}
+
+void Connection::ResetRequest() {
+  request_ = Request{};
+  header_field_.clear();
+  header_value_.clear();
+  in_header_value_ = false;
+  header_bytes_ = 0;
+  request_started_ = false;
+  message_complete_ = false;
+  expect_continue_ = false;
+  continue_sent_ = false;
+  parse_error_.reset();
+  http_parser_pause(&parser_, 0);
+}
+
+void Connection::Close() {
+  if (state_ == State::kClosed) return;
+  state_ = State::kClosed;
+  ++timer_generation_;
+  timer_.cancel();
+  asio::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  if (stream_) stream_->MarkClosed();
+  worker_.connections.erase(this);
+  std::lock_guard lock(shared_.mutex);
+  if (--shared_.live_connections == 0) shared_.all_closed.notify_all();
+}
+
+// ---- http_parser trampolines ---------------------------------------------------------------
+
+http_parser_settings MakeParserSettings() {
+  http_parser_settings s{};
+  http_parser_settings_init(&s);
+  s.on_message_begin = [](http_parser* p) { return Self(p).OnMessageBegin(); };
+  s.on_url = [](http_parser* p, const char* at, std::size_t n) { return Self(p).OnUrl(at, n); };
+  s.on_header_field = [](http_parser* p, const char* at, std::size_t n) {
+    return Self(p).OnHeaderField(at, n);
+  };
+  s.on_header_value = [](http_parser* p, const char* at, std::size_t n) {
+    return Self(p).OnHeaderValue(at, n);
+  };
+  s.on_headers_complete = [](http_parser* p) { return Self(p).OnHeadersComplete(); };
+  s.on_body = [](http_parser* p, const char* at, std::size_t n) { return Self(p).OnBody(at, n); };
+  s.on_message_complete = [](http_parser* p) { return Self(p).OnMessageComplete(); };
+  return s;
+}
+
+}  // namespace batuta::http

@@ -1,0 +1,142 @@
+#pragma once
+
+// Internal to the http library: one accepted TCP connection. Only server.cc and
+// connection.cc include Asio and http_parser; nothing outside src/http sees them.
+
+#include <http_parser.h>
+
+#include <array>
+#include <asio.hpp>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_set>
+
+#include "core/error.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "http/router.h"
+#include "http/server.h"
+
+namespace batuta::http {
+
+class Connection;
+
+// State shared by all I/O threads of one server; immutable while serving, except the
+// atomics and the live-connection counter guarded by `mutex`.
+struct ServerShared {
+  ServerOptions options;
+  const Router* router = nullptr;
+  http_parser_settings parser_settings{};
+  std::string request_id_prefix;
+  std::atomic<std::uint64_t> request_counter{0};
+  std::atomic<bool> draining{false};
+
+  std::mutex mutex;
+  std::condition_variable all_closed;  // signalled when live_connections drops to 0
+  std::size_t live_connections = 0;
+};
+
+// One I/O thread's event loop and the connections it owns. `connections` is only touched on
+// that loop's thread.
+struct Worker {
+  asio::io_context context{1};
+  std::unordered_set<Connection*> connections;
+};
+
+// Lifecycle: reading a request -> handling it -> writing the response -> reading the next
+// (keep-alive) | streaming SSE | lingering after an error response | closed. Every method
+// runs on the owning worker's thread; SseStream posts onto it from other threads.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(asio::ip::tcp::socket socket, Worker& worker, ServerShared& shared);
+  ~Connection();
+
+  void Start();
+  // Server is stopping: close if idle, else finish the current response and close.
+  void BeginDrain();
+  // Closes the socket now.
+  void ForceClose();
+
+  // http_parser callbacks (static trampolines in connection.cc forward here).
+  int OnMessageBegin();
+  int OnUrl(const char* at, std::size_t length);
+  int OnHeaderField(const char* at, std::size_t length);
+  int OnHeaderValue(const char* at, std::size_t length);
+  int OnHeadersComplete();
+  int OnBody(const char* at, std::size_t length);
+  int OnMessageComplete();
+
+  // Called by the SSE stream (on this connection's thread).
+  void WriteStreamChunk(std::string data, bool last);
+
+
+ private:
+  enum class State { kReading, kHandling, kWriting, kStreaming, kLingering, kClosed };
+  class Stream;
+
+  void ReadMore();
+  void OnRead(const asio::error_code& ec, std::size_t n);
+  void Parse();
+  void HandleRequest();
+  void Dispatch(Request& request, Response& response, std::shared_ptr<Stream>& stream);
+  void StartStream(std::shared_ptr<Stream> stream);
+  void WriteResponse(Response response);
+  void FailRequest(const Error& error);
+  void OnWritten(const asio::error_code& ec);
+  void Linger();
+  void FlushStream();
+  void ArmTimer(std::chrono::milliseconds after);
+  void OnTimer();
+  void Close();
+  void ResetRequest();
+  void LogAccess(int status, std::size_t body_bytes) const;
+  std::string NextRequestId(const Request& request) const;
+
+  asio::ip::tcp::socket socket_;
+  Worker& worker_;
+  ServerShared& shared_;
+  asio::steady_timer timer_;
+  std::uint64_t timer_generation_ = 0;
+  State state_ = State::kReading;
+
+  http_parser parser_{};
+  std::array<char, 16 * 1024> read_buffer_{};
+  std::string input_;           // received, not yet parsed bytes
+  std::size_t input_offset_ = 0;
+  bool read_pending_ = false;
+
+  Request request_;
+  std::string header_field_;
+  std::string header_value_;
+  bool in_header_value_ = false;
+  std::size_t header_bytes_ = 0;
+  bool request_started_ = false;
+  bool message_complete_ = false;
+  bool expect_continue_ = false;
+  bool continue_sent_ = false;
+  std::optional<Error> parse_error_;  // a limit the callbacks refused
+  std::chrono::steady_clock::time_point request_start_{};
+
+  bool keep_alive_ = true;
+  bool linger_after_write_ = false;
+  std::string remote_address_;
+  bool draining_ = false;
+  std::string output_;
+  int response_status_ = 0;
+  std::size_t response_body_bytes_ = 0;
+
+  std::shared_ptr<Stream> stream_;
+  std::string stream_backlog_;  // chunks queued while a write is in flight
+  bool stream_write_pending_ = false;
+  bool stream_finishing_ = false;
+};
+
+// Callbacks that route http_parser events to the Connection in parser->data.
+http_parser_settings MakeParserSettings();
+
+}  // namespace batuta::http

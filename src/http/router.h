@@ -1,0 +1,38 @@
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "http/route.h"
+
+namespace batuta::http {
+
+// The route table. Built once at start-up, then read concurrently by all I/O threads
+// (const after Freeze-free construction: do not Add while serving).
+class Router {
+ public:
+  // Adds a route. Asserts that no route with the same method and pattern exists.
+  void Add(Route route);
+  const std::vector<Route>& Routes() const { return routes_; }
+
+  // Handler for GET/HEAD requests that match no route (the web app's files).
+  void SetFallback(Handler fallback) { fallback_ = std::move(fallback); }
+  const Handler& Fallback() const { return fallback_; }
+
+  struct Match {
+    const Route* route = nullptr;  // null when nothing matched method + path
+    bool path_exists = false;      // true when the path matched under another method (405)
+    std::string allow;             // "GET, HEAD" for the 405 Allow header
+  };
+  // Matches a decoded path. Fills request.path_params on success. HEAD matches GET routes.
+  Match Find(Request& request) const;
+
+ private:
+  std::vector<Route> routes_;
+  Handler fallback_;
+};
+
+// Splits "/a/{b}/c" into segments; exposed for tests and the OpenAPI check.
+std::vector<std::string_view> SplitPath(std::string_view path);
+
+}  // namespace batuta::http

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/result.h"
+#include "http/request.h"
+#include "http/router.h"
+
+namespace batuta::http {
+
+struct ServerOptions {
+  std::string listen_address = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0: any free port (see Server::Port)
+  int io_threads = 0;         // 0: one per core
+  std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_header_bytes = 16 << 10;  // request line + all header fields
+  std::size_t max_header_count = 100;
+  // Time a client has to send one complete request once it has started (slowloris guard).
+  std::chrono::milliseconds request_timeout{30'000};
+  // Time a keep-alive connection may stay idle between requests.
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds sse_heartbeat{15'000};
+  bool access_log = true;
+  // Added to every response unless the handler set the same header.
+  HeaderList default_headers;
+};
+
+// HTTP/1.1 server on standalone Asio and http_parser (see docs/decisions/0001). Requests are
+// parsed, limited, routed through the Router and answered on a pool of I/O threads, each
+// with its own event loop. Thread-safe: Shutdown may be called from any thread.
+class Server {
+ public:
+  Server(ServerOptions options, const Router& router);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens. Errors name the address and the reason (port in use, bad address).
+  Status Listen();
+  // The bound port; valid after Listen succeeded (resolves port 0).
+  std::uint16_t Port() const;
+  // Starts the I/O threads; returns at once.
+  void Start();
+  // Graceful stop: closes the listener, lets requests in progress finish (their responses
+  // carry "Connection: close"), closes idle keep-alive connections and SSE streams at once,
+  // and force-closes whatever is still open after `grace`. Blocks until every I/O thread has
+  // ended. Idempotent.
+  void Shutdown(std::chrono::milliseconds grace);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace batuta::http

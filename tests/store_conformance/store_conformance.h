@@ -1,0 +1,71 @@
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "store/migration.h"
+#include "store/store.h"
+
+namespace batuta::conformance {
+
+// How the conformance suite reaches one Store implementation. Instantiating the suite for a
+// new implementation is one small test file (see sqlite_conformance_test.cc):
+//
+//   INSTANTIATE_TEST_SUITE_P(Postgres, StoreConformanceTest,
+//                            ::testing::Values(PostgresFactory()), StoreFactoryName);
+struct StoreFactory {
+  // Names the instantiation in test output: letters and digits only ("Sqlite").
+  std::string name;
+
+  // Opens the store that belongs to `dir`: empty (never migrated) for a new dir, the same
+  // store again each time it is called with the same dir, independent of other dirs. `dir` is
+  // a fresh, empty temp directory per test, removed afterwards; a file-based store keeps its
+  // files in it, a server-based one derives a database or schema name from it.
+  // `migrations` replaces the implementation's built-in list when set; the suite passes the
+  // built-in list plus extra migrations to play a newer binary, or a changed migration.
+  std::function<Result<std::unique_ptr<Store>>(
+      const std::filesystem::path& dir, const Clock& clock,
+      std::optional<std::vector<Migration>> migrations)>
+      open;
+
+  // The implementation's built-in migrations (what `open` uses without a list).
+  std::vector<Migration> migrations;
+};
+
+// gtest's name generator for INSTANTIATE_TEST_SUITE_P: the factory's name.
+std::string StoreFactoryName(const ::testing::TestParamInfo<StoreFactory>& info);
+
+// How gtest (and so CTest's test names) prints a factory: its name.
+void PrintTo(const StoreFactory& factory, std::ostream* os);
+
+// The suite. Extra migrations it adds use only SQL every dialect accepts (CREATE TABLE with
+// INTEGER columns, INSERT ... VALUES).
+class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // Opens the store of this test's dir; reports a failure and returns null when it fails.
+  std::unique_ptr<Store> OpenOrFail(std::optional<std::vector<Migration>> migrations = {});
+  // OpenOrFail, then Migrate.
+  std::unique_ptr<Store> OpenMigratedOrFail();
+
+  // The built-in migrations followed by `extra`, whose versions must continue them.
+  std::vector<Migration> BuiltInPlus(std::vector<Migration> extra) const;
+  // The first version after the built-in ones.
+  int NextVersion() const;
+
+  std::filesystem::path dir_;
+  ManualClock clock_{TimePoint{}};
+};
+
+}  // namespace batuta::conformance

@@ -1,0 +1,175 @@
+#include "http_client.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace batuta::testing {
+namespace {
+
+bool IEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string> HttpReply::Header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (IEquals(key, name)) return value;
+  }
+  return std::nullopt;
+}
+
+HttpConnection::HttpConnection(std::uint16_t port) {
+  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd_ < 0) throw std::runtime_error("socket failed");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd_);
+    fd_ = -1;
+    throw std::runtime_error("connect failed");
+  }
+}
+
+HttpConnection::~HttpConnection() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool HttpConnection::Send(std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+bool HttpConnection::Fill(std::chrono::steady_clock::time_point deadline) {
+  if (closed_) return false;
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  if (left.count() <= 0) return false;
+  pollfd p{fd_, POLLIN, 0};
+  if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+  char chunk[16384];
+  const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+  if (n <= 0) {
+    closed_ = true;
+    return false;
+  }
+  buffer_.append(chunk, static_cast<std::size_t>(n));
+  return true;
+}
+
+bool HttpConnection::ReadUntil(std::string_view needle, std::string* received,
+                               std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (buffer_.find(needle) == std::string::npos) {
+    if (!Fill(deadline)) {
+      if (received) *received = buffer_;
+      return false;
+    }
+  }
+  const auto end = buffer_.find(needle) + needle.size();
+  if (received) *received = buffer_.substr(0, end);
+  buffer_.erase(0, end);
+  return true;
+}
+
+bool HttpConnection::WaitForClose(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!closed_) {
+    if (!Fill(deadline) && !closed_) return false;
+  }
+  return true;
+}
+
+std::optional<HttpReply> HttpConnection::ReadReply(std::chrono::milliseconds timeout, bool head_only) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::size_t head_end;
+  while ((head_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
+    if (!Fill(deadline)) return std::nullopt;
+  }
+  HttpReply reply;
+  const std::string head = buffer_.substr(0, head_end);
+  buffer_.erase(0, head_end + 4);
+  std::size_t line_end = head.find("\r\n");
+  const std::string status_line = head.substr(0, line_end);
+  if (status_line.size() < 12) return std::nullopt;
+  reply.status = std::atoi(status_line.substr(9, 3).c_str());
+  while (line_end != std::string::npos) {
+    const std::size_t start = line_end + 2;
+    line_end = head.find("\r\n", start);
+    const std::string line = head.substr(start, line_end == std::string::npos ? std::string::npos
+                                                                              : line_end - start);
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string value = line.substr(colon + 1);
+    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+    reply.headers.emplace_back(line.substr(0, colon), value);
+  }
+  if (head_only || reply.status == 204 || reply.status == 304 || reply.status < 200) return reply;
+  if (const auto length = reply.Header("Content-Length")) {
+    const std::size_t n = std::strtoull(length->c_str(), nullptr, 10);
+    while (buffer_.size() < n) {
+      if (!Fill(deadline)) return std::nullopt;
+    }
+    reply.body = buffer_.substr(0, n);
+    buffer_.erase(0, n);
+  } else if (const auto te = reply.Header("Transfer-Encoding"); te && IEquals(*te, "chunked")) {
+    while (true) {
+      std::size_t eol;
+      while ((eol = buffer_.find("\r\n")) == std::string::npos) {
+        if (!Fill(deadline)) return std::nullopt;
+      }
+      const std::size_t size = std::strtoull(buffer_.substr(0, eol).c_str(), nullptr, 16);
+      while (buffer_.size() < eol + 2 + size + 2) {
+        if (!Fill(deadline)) return std::nullopt;
+      }
+      reply.body += buffer_.substr(eol + 2, size);
+      buffer_.erase(0, eol + 2 + size + 2);
+      if (size == 0) break;
+    }
+  } else {
+    while (Fill(deadline)) {
+    }
+    reply.body = std::move(buffer_);
+    buffer_.clear();
+  }
+  return reply;
+}
+
+HttpReply Request(std::uint16_t port, std::string_view method, std::string_view target,
+                  std::string_view body, std::vector<std::string> extra_headers) {
+  HttpConnection connection(port);
+  std::string request = std::string(method) + " " + std::string(target) + " HTTP/1.1\r\n";
+  request += "Host: 127.0.0.1\r\nConnection: close\r\n";
+  for (const auto& header : extra_headers) request += header + "\r\n";
+  if (!body.empty() || method == "POST" || method == "PUT") {
+    request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  }
+  request += "\r\n";
+  request += body;
+  connection.Send(request);
+  auto reply = connection.ReadReply(std::chrono::seconds(10), method == "HEAD");
+  if (!reply) throw std::runtime_error("no reply for " + std::string(method) + " " + std::string(target));
+  return *reply;
+}
+
+}  // namespace batuta::testing

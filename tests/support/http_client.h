@@ -1,0 +1,56 @@
+#pragma once
+
+// A deliberately small blocking HTTP/1.1 client for tests: it sends exactly the bytes it is
+// given, so tests can send malformed requests the way a broken or hostile client would.
+// Every read is bounded by a timeout so a server bug fails the test instead of hanging it.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace batuta::testing {
+
+struct HttpReply {
+  int status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::optional<std::string> Header(std::string_view name) const;
+};
+
+class HttpConnection {
+ public:
+  // Connects to 127.0.0.1:port; throws std::runtime_error when it cannot.
+  explicit HttpConnection(std::uint16_t port);
+  ~HttpConnection();
+  HttpConnection(const HttpConnection&) = delete;
+  HttpConnection& operator=(const HttpConnection&) = delete;
+
+  // Sends raw bytes; false when the peer has closed.
+  bool Send(std::string_view bytes);
+  // Reads one response (Content-Length, chunked, or until close). nullopt when the peer
+  // closed before a complete status line and headers, or on timeout.
+  // `head_only`: the reply to a HEAD request (headers only, whatever Content-Length says).
+  std::optional<HttpReply> ReadReply(std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                                     bool head_only = false);
+  // Reads whatever arrives until `needle` was seen (true) or timeout/close (false).
+  bool ReadUntil(std::string_view needle, std::string* received,
+                 std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // True when the server closes the connection within the timeout.
+  bool WaitForClose(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+ private:
+  bool Fill(std::chrono::steady_clock::time_point deadline);
+  int fd_ = -1;
+  std::string buffer_;
+  bool closed_ = false;
+};
+
+// One request on a fresh connection. `extra_headers` are full lines without CRLF.
+HttpReply Request(std::uint16_t port, std::string_view method, std::string_view target,
+                  std::string_view body = {}, std::vector<std::string> extra_headers = {});
+
+}  // namespace batuta::testing

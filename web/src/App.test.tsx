@@ -1,0 +1,67 @@
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { jsonResponse, renderApp, stubApi } from './test/helpers';
+
+const ready = () => jsonResponse(200, { status: 'ready', store: 'sqlite', schema_version: 3 });
+const version = () => jsonResponse(200, { name: 'batuta', version: '0.1.0' });
+
+describe('App', () => {
+  it('shows the product name and the Home link in the header', async () => {
+    stubApi({ '/api/v1/version': version, '/readyz': ready });
+    renderApp('/');
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    const home = within(nav).getByRole('link', { name: 'Home' });
+    expect(home.getAttribute('href')).toBe('/');
+    expect(home.classList.contains('active')).toBe(true);
+    expect(screen.getByRole('link', { name: 'batuta' })).toBeTruthy();
+    await screen.findByText('0.1.0');
+  });
+
+  it('Home shows the server version and readiness from the API', async () => {
+    const fetchMock = stubApi({ '/api/v1/version': version, '/readyz': ready });
+    renderApp('/');
+
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('batuta');
+    expect(screen.getByTestId('server-version').dataset.state).toBe('loading');
+
+    await screen.findByText('0.1.0');
+    expect(screen.getByTestId('server-version').textContent).toBe('0.1.0');
+    const readiness = await screen.findByText('ready');
+    expect(readiness).toBe(screen.getByTestId('server-readiness'));
+    expect(readiness.dataset.state).toBe('ok');
+    expect(screen.getByText('sqlite, schema 3')).toBeTruthy();
+
+    const paths = fetchMock.mock.calls.map(([input]) => new URL((input as Request).url).pathname);
+    expect(paths.sort()).toEqual(['/api/v1/version', '/readyz']);
+  });
+
+  it('Home shows why the server is not ready', async () => {
+    stubApi({
+      '/api/v1/version': version,
+      '/readyz': () =>
+        jsonResponse(503, {
+          error: {
+            code: 'unavailable',
+            message: 'migrations pending',
+            details: { check: 'schema' },
+          },
+        }),
+    });
+    renderApp('/');
+
+    const readiness = await screen.findByText('not ready');
+    expect(readiness.dataset.state).toBe('error');
+    expect(screen.getByText('migrations pending')).toBeTruthy();
+  });
+
+  it('shows the not-found page for an unknown client route', async () => {
+    const fetchMock = stubApi({});
+    renderApp('/some/client/route');
+
+    const page = screen.getByTestId('not-found');
+    expect(within(page).getByRole('heading').textContent).toBe('Page not found');
+    expect(within(page).getByText('/some/client/route')).toBeTruthy();
+    expect(within(page).getByRole('link', { name: 'Back to Home' }).getAttribute('href')).toBe('/');
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+});
