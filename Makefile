@@ -27,7 +27,9 @@ lint: debug
 	cmake --build build/debug --target lint
 
 bench: release
+	scripts/setup --bench
 	bench/http_bench.sh build/release/app/batuta
+	build/release/bench/router_bench
 
 clean:
 	rm -rf build web/dist
