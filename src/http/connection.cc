@@ -117,7 +117,7 @@ class Connection::Stream final : public SseStream {
 };
 
 Connection::Connection(asio::ip::tcp::socket socket, Worker& worker, ServerShared& shared)
-    : socket_(std::move(socket)), worker_(worker), shared_(shared), timer_(worker.context) {
+    : socket_(std::move(socket)), worker_(worker), shared_(shared) {
   http_parser_init(&parser_, HTTP_REQUEST);
   parser_.data = this;
 }
@@ -335,8 +335,7 @@ int Connection::OnMessageComplete() {
 
 void Connection::HandleRequest() {
   state_ = State::kHandling;
-  ++timer_generation_;
-  timer_.cancel();
+  DisarmTimer();
   if (!http_should_keep_alive(&parser_) || draining_ || shared_.draining) keep_alive_ = false;
   request_.method = ParseMethod(http_method_str(static_cast<http_method>(parser_.method)));
   request_.remote_address = remote_address_;
@@ -405,11 +404,11 @@ void Connection::Dispatch(Request& request, Response& response, std::shared_ptr<
   }
 }
 
-std::string Connection::NextRequestId(const Request& request) const {
+std::string Connection::NextRequestId(const Request& request) {
   if (const auto given = request.Header("X-Request-Id"); given && IsSafeRequestId(*given)) {
     return std::string(*given);
   }
-  return fmt::format("{}-{:x}", shared_.request_id_prefix, ++shared_.request_counter);
+  return fmt::format("{}{:x}", worker_.request_id_prefix, ++worker_.request_counter);
 }
 
 // ---- writing -------------------------------------------------------------------------------
@@ -563,15 +562,13 @@ void Connection::FlushStream() {
 // ---- timers and closing --------------------------------------------------------------------
 
 void Connection::ArmTimer(std::chrono::milliseconds after) {
-  const std::uint64_t generation = ++timer_generation_;
-  timer_.expires_after(after);
-  timer_.async_wait([self = shared_from_this(), generation](const asio::error_code& ec) {
-    if (ec || generation != self->timer_generation_) return;
-    self->OnTimer();
-  });
+  deadline_ = std::chrono::steady_clock::now() + after;
 }
 
-void Connection::OnTimer() {
+void Connection::DisarmTimer() { deadline_ = std::chrono::steady_clock::time_point::max(); }
+
+void Connection::OnDeadline() {
+  DisarmTimer();
   switch (state_) {
     case State::kReading:
       if (request_started_) {
@@ -611,8 +608,7 @@ void Connection::ResetRequest() {
 void Connection::Close() {
   if (state_ == State::kClosed) return;
   state_ = State::kClosed;
-  ++timer_generation_;
-  timer_.cancel();
+  DisarmTimer();
   asio::error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);

@@ -32,8 +32,6 @@ struct ServerShared {
   ServerOptions options;
   const Router* router = nullptr;
   http_parser_settings parser_settings{};
-  std::string request_id_prefix;
-  std::atomic<std::uint64_t> request_counter{0};
   std::atomic<bool> draining{false};
 
   std::mutex mutex;
@@ -41,11 +39,16 @@ struct ServerShared {
   std::size_t live_connections = 0;
 };
 
-// One I/O thread's event loop and the connections it owns. `connections` is only touched on
-// that loop's thread.
+// One I/O thread's event loop and the connections it owns. Everything but `context` is only
+// touched on that loop's thread.
 struct Worker {
   asio::io_context context{1};
   std::unordered_set<Connection*> connections;
+  // Deadlines are checked by one periodic sweep per loop instead of a timer per connection:
+  // re-arming a timer several times per request costs more than the request itself.
+  asio::steady_timer sweep{context};
+  std::string request_id_prefix;  // random per process, plus the worker's index
+  std::uint64_t request_counter = 0;
 };
 
 // Lifecycle: reading a request -> handling it -> writing the response -> reading the next
@@ -61,6 +64,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void BeginDrain();
   // Closes the socket now.
   void ForceClose();
+  // Called by the worker's sweep: runs the timeout action once the deadline has passed.
+  bool DeadlinePassed(std::chrono::steady_clock::time_point now) const { return now >= deadline_; }
+  void OnDeadline();
 
   // http_parser callbacks (static trampolines in connection.cc forward here).
   int OnMessageBegin();
@@ -91,17 +97,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Linger();
   void FlushStream();
   void ArmTimer(std::chrono::milliseconds after);
-  void OnTimer();
+  void DisarmTimer();
   void Close();
   void ResetRequest();
   void LogAccess(int status, std::size_t body_bytes) const;
-  std::string NextRequestId(const Request& request) const;
+  std::string NextRequestId(const Request& request);
 
   asio::ip::tcp::socket socket_;
   Worker& worker_;
   ServerShared& shared_;
-  asio::steady_timer timer_;
-  std::uint64_t timer_generation_ = 0;
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
   State state_ = State::kReading;
 
   http_parser parser_{};

@@ -9,25 +9,23 @@ bool IsParam(std::string_view segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-// Matches `path` against `pattern`, appending parameters to `params` on success.
-bool MatchPattern(std::string_view pattern, std::string_view path,
-                  std::vector<std::pair<std::string, std::string>>* params) {
-  const auto pattern_segments = SplitPath(pattern);
-  const auto path_segments = SplitPath(path);
-  if (pattern_segments.size() != path_segments.size()) return false;
-  for (std::size_t i = 0; i < pattern_segments.size(); ++i) {
-    const auto p = pattern_segments[i];
-    if (IsParam(p)) {
-      if (path_segments[i].empty()) return false;
-      continue;
+// Matches request segments against a route's pattern segments, appending the parameters to
+// `params` on success.
+bool MatchSegments(const std::vector<std::string>& pattern,
+                   const std::vector<std::string_view>& path,
+                   std::vector<std::pair<std::string, std::string>>* params) {
+  if (pattern.size() != path.size()) return false;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (IsParam(pattern[i])) {
+      if (path[i].empty()) return false;
+    } else if (pattern[i] != path[i]) {
+      return false;
     }
-    if (p != path_segments[i]) return false;
   }
   if (params != nullptr) {
-    for (std::size_t i = 0; i < pattern_segments.size(); ++i) {
-      const auto p = pattern_segments[i];
-      if (IsParam(p)) {
-        params->emplace_back(std::string(p.substr(1, p.size() - 2)), std::string(path_segments[i]));
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+      if (IsParam(pattern[i])) {
+        params->emplace_back(pattern[i].substr(1, pattern[i].size() - 2), std::string(path[i]));
       }
     }
   }
@@ -54,22 +52,30 @@ void Router::Add(Route route) {
            "duplicate route");
     (void)existing;
   }
+  std::vector<std::string> segments;
+  for (auto segment : SplitPath(route.path)) segments.emplace_back(segment);
+  segments_.push_back(std::move(segments));
   routes_.push_back(std::move(route));
 }
 
 Router::Match Router::Find(Request& request) const {
   Match match;
   const Method wanted = request.method == Method::kHead ? Method::kGet : request.method;
-  for (const auto& route : routes_) {
-    if (!MatchPattern(route.path, request.path, nullptr)) continue;
+  const auto path = SplitPath(request.path);
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    if (routes_[i].method != wanted || !MatchSegments(segments_[i], path, nullptr)) continue;
+    match.route = &routes_[i];
     match.path_exists = true;
-    if (route.method == wanted && match.route == nullptr) {
-      match.route = &route;
-      MatchPattern(route.path, request.path, &request.path_params);
-    }
+    MatchSegments(segments_[i], path, &request.path_params);
+    return match;
+  }
+  // Not found under this method: collect the methods the path has, for 405 and Allow.
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    if (!MatchSegments(segments_[i], path, nullptr)) continue;
+    match.path_exists = true;
     if (!match.allow.empty()) match.allow += ", ";
-    match.allow += MethodName(route.method);
-    if (route.method == Method::kGet) match.allow += ", HEAD";
+    match.allow += MethodName(routes_[i].method);
+    if (routes_[i].method == Method::kGet) match.allow += ", HEAD";
   }
   return match;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -21,14 +22,16 @@ class Router {
 
   struct Match {
     const Route* route = nullptr;  // null when nothing matched method + path
-    bool path_exists = false;      // true when the path matched under another method (405)
-    std::string allow;             // "GET, HEAD" for the 405 Allow header
+    bool path_exists = false;      // true when the path matched (under any method)
+    std::string allow;             // when only other methods matched: "GET, HEAD" for 405
   };
   // Matches a decoded path. Fills request.path_params on success. HEAD matches GET routes.
   Match Find(Request& request) const;
 
  private:
   std::vector<Route> routes_;
+  // routes_[i].path split into segments, computed once in Add (matching is per request).
+  std::vector<std::vector<std::string>> segments_;
   Handler fallback_;
 };
 

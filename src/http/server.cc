@@ -17,10 +17,13 @@ class Server::Impl {
     shared_.options = std::move(options);
     shared_.router = &router;
     shared_.parser_settings = MakeParserSettings();
-    shared_.request_id_prefix = RandomHex(4);
+    const std::string id_prefix = RandomHex(4);
     int threads = shared_.options.io_threads;
     if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    for (int i = 0; i < threads; ++i) workers_.push_back(std::make_unique<Worker>());
+    for (int i = 0; i < threads; ++i) {
+      workers_.push_back(std::make_unique<Worker>());
+      workers_.back()->request_id_prefix = fmt::format("{}-{}-", id_prefix, i);
+    }
     acceptor_.emplace(workers_.front()->context);
     retry_timer_.emplace(workers_.front()->context);
   }
@@ -55,6 +58,7 @@ class Server::Impl {
     for (auto& worker : workers_) {
       guards_.emplace_back(asio::make_work_guard(worker->context));
       threads_.emplace_back([w = worker.get()] { w->context.run(); });
+      asio::post(worker->context, [w = worker.get()] { Sweep(*w); });
     }
     asio::post(workers_.front()->context, [this] { Accept(); });
   }
@@ -86,6 +90,7 @@ class Server::Impl {
       asio::post(worker->context, [w = worker.get()] {
         const std::vector<Connection*> live(w->connections.begin(), w->connections.end());
         for (auto* connection : live) connection->ForceClose();
+        w->sweep.cancel();
         w->context.stop();
       });
     }
@@ -95,6 +100,26 @@ class Server::Impl {
   }
 
  private:
+  // Runs each connection's timeout action once its deadline has passed. The interval bounds
+  // how late a timeout fires; all configured timeouts are much longer.
+  static void Sweep(Worker& worker) {
+    static constexpr auto kSweepInterval = std::chrono::milliseconds(100);
+    worker.sweep.expires_after(kSweepInterval);
+    worker.sweep.async_wait([&worker](const asio::error_code& ec) {
+      if (ec) return;
+      const auto now = std::chrono::steady_clock::now();
+      std::vector<Connection*> due;
+      for (auto* connection : worker.connections) {
+        if (connection->DeadlinePassed(now)) due.push_back(connection);
+      }
+      // OnDeadline may close a connection, which removes it from the set: act after the scan.
+      for (auto* connection : due) {
+        if (worker.connections.count(connection) != 0) connection->OnDeadline();
+      }
+      Sweep(worker);
+    });
+  }
+
   void Accept() {
     Worker& target = *workers_[next_worker_++ % workers_.size()];
     acceptor_->async_accept(target.context, [this, &target](const asio::error_code& ec,
