@@ -128,7 +128,11 @@ TEST_F(ServerTest, SseStreamsEventsFromAnyThreadInOrder) {
     for (int i = 42; i < 142; ++i) {
       ASSERT_TRUE(stream->Send({.event = "log", .id = std::to_string(i), .data = "line"}));
     }
-    stream->OnClose([&] { closed_callback = true; });
+    stream->OnClose([&] {
+      std::lock_guard lock(mutex);
+      closed_callback = true;
+      opened.notify_all();
+    });
     stream->Close();
   });
   producer.join();
@@ -143,7 +147,8 @@ TEST_F(ServerTest, SseStreamsEventsFromAnyThreadInOrder) {
   EXPECT_TRUE(connection.WaitForClose());
   EXPECT_FALSE(stream->Send({.data = "late"}));
   EXPECT_FALSE(stream->IsOpen());
-  EXPECT_TRUE(closed_callback);
+  std::unique_lock lock(mutex);
+  opened.wait(lock, [&] { return closed_callback; });  // the callback runs on a server thread
 }
 
 TEST_F(ServerTest, SseHandlerMayRefuseWithAnErrorResponse) {

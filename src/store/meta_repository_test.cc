@@ -2,6 +2,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -37,9 +38,8 @@ class MapMetaRepository final : public MetaRepository {
 TEST(MetaRepositoryTest, RejectsInvalidKeysBeforeReachingTheStore) {
   MapMetaRepository repo;
   const std::string too_long(MetaRepository::kMaxKeyBytes + 1, 'k');
-  for (std::string_view key : {std::string_view(""), std::string_view("has space"),
-                               std::string_view("semi;colon"), std::string_view("quote'"),
-                               std::string_view("ünï"), std::string_view(too_long)}) {
+  const std::vector<std::string> keys = {"", "has space", "semi;colon", "quote'", "ünï", too_long};
+  for (const std::string& key : keys) {
     SCOPED_TRACE(key);
     auto got = repo.Get(key);
     ASSERT_FALSE(got.ok());

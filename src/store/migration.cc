@@ -33,7 +33,7 @@ std::string MigrationChecksum(std::string_view sql) {
   static_cast<void>(ok);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(2 * length);
+  out.reserve(2 * std::size_t{length});
   for (unsigned int i = 0; i < length; ++i) {
     out.push_back(kHex[digest[i] >> 4]);
     out.push_back(kHex[digest[i] & 15]);

@@ -86,6 +86,7 @@ TEST(DescribeMigrationsTest, PartlyAndFullyMigratedInAnyRowOrder) {
 TEST(DescribeMigrationsTest, NewerDatabaseIsAProblem) {
   const auto known = Known();
   std::vector<AppliedMigration> applied;
+  applied.reserve(known.size() + 1);
   for (const auto& m : known) applied.push_back(AppliedFrom(m));
   applied.push_back({4, "from_the_future", MigrationChecksum("x"), kAppliedAt});
   const MigrationState state = DescribeMigrations(known, applied);

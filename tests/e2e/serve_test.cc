@@ -214,5 +214,25 @@ TEST_F(ServeTest, AccessLogHasOneLinePerRequest) {
   EXPECT_NE(log.find("id=trace-me-1"), std::string::npos) << log;
 }
 
+TEST_F(ServeTest, JsonLogFormatWritesOneObjectPerLine) {
+  BatutaServer server(dir_.path() / "data", {"--log-format", "json"});
+  Request(server.port(), "GET", "/a%22b%5C", {});  // logged path holds a quote and a backslash
+  server.Signal(SIGTERM);
+  ASSERT_EQ(server.Wait(), 0);
+  const auto log = server.Stderr();
+  std::size_t start = 0;
+  int lines = 0;
+  while (start < log.size()) {
+    const auto end = log.find('\n', start);
+    const auto line = log.substr(start, end - start);
+    const auto entry = json::parse(line);  // throws (fails the test) on a non-JSON line
+    EXPECT_TRUE(entry.contains("time") && entry.contains("level") && entry.contains("msg"));
+    ++lines;
+    start = end == std::string::npos ? log.size() : end + 1;
+  }
+  EXPECT_GE(lines, 3);
+  EXPECT_NE(log.find(R"(GET /a\"b\\ 404)"), std::string::npos) << log;
+}
+
 }  // namespace
 }  // namespace batuta::testing

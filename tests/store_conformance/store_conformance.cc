@@ -439,6 +439,7 @@ TEST_P(StoreConformanceTest, ConcurrentPutAndGetAreSafe) {
   constexpr int kRounds = 50;
   std::latch start(kThreads);
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   std::vector<std::string> failures(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
@@ -486,6 +487,7 @@ TEST_P(StoreConformanceTest, ConcurrentEnsureInstanceIdAgrees) {
   std::latch start(kThreads);
   std::vector<std::string> ids(kThreads);
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       start.arrive_and_wait();

@@ -119,8 +119,12 @@ Result<SqliteConnectionSettings> ReadSettings(Connection& connection) {
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::path& file,
                                                        const Clock& clock,
                                                        SqliteStoreOptions options) {
-  std::vector<Migration> migrations =
-      options.migrations ? std::move(*options.migrations) : SqliteMigrations();
+  std::vector<Migration> migrations;
+  if (options.migrations) {
+    migrations = std::move(*options.migrations);
+  } else {
+    migrations = SqliteMigrations();
+  }
   BATUTA_RETURN_IF_ERROR(ValidateMigrations(migrations));
 
   if (file.empty()) return Error::InvalidArgument("the SQLite database path is empty");

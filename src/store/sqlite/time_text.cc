@@ -55,7 +55,8 @@ Result<TimePoint> TimeFromText(std::string_view text) {
   const year_month_day date{year{y}, month{static_cast<unsigned>(mo)},
                             day{static_cast<unsigned>(d)}};
   if (!date.ok()) return bad();
-  return TimePoint(sys_days(date) + hours(h) + minutes(mi) + seconds(s) + milliseconds(ms));
+  const TimePoint parsed = sys_days(date) + hours(h) + minutes(mi) + seconds(s) + milliseconds(ms);
+  return parsed;
 }
 
 }  // namespace batuta::sqlite
