@@ -102,8 +102,8 @@ class Connection::Stream final : public SseStream {
       if (closed_ || closing_) return false;
       if (last) closing_ = true;
     }
-    asio::post(executor_, [weak = connection_, data = std::move(data), last]() mutable {
-      if (auto connection = weak.lock()) connection->WriteStreamChunk(std::move(data), last);
+    asio::post(executor_, [weak = connection_, data = std::move(data), last] {
+      if (auto connection = weak.lock()) connection->WriteStreamChunk(data, last);
     });
     return true;
   }
@@ -361,7 +361,7 @@ void Connection::HandleRequest() {
   if (stream) {
     StartStream(std::move(stream));
   } else {
-    WriteResponse(std::move(response));
+    WriteResponse(response);
   }
 }
 
@@ -413,7 +413,7 @@ std::string Connection::NextRequestId(const Request& request) {
 
 // ---- writing -------------------------------------------------------------------------------
 
-void Connection::WriteResponse(Response response) {
+void Connection::WriteResponse(const Response& response) {
   const int status = response.status;
   const bool has_body = status != 204 && status != 304 && status >= 200;
   output_.clear();
@@ -493,7 +493,7 @@ void Connection::LogAccess(int status, std::size_t body_bytes) const {
                                 .count()
                           : 0;
   spdlog::info("http {} {} {} {}B {}us {} id={}", MethodName(request_.method),
-               request_.path.empty() ? std::string_view("-") : std::string_view(request_.path),
+               request_.path.empty() ? std::string_view{"-"} : std::string_view{request_.path},
                status, body_bytes, micros, remote_address_, request_.request_id);
 }
 
@@ -519,7 +519,7 @@ void Connection::StartStream(std::shared_ptr<Stream> stream) {
   ReadMore();  // only to notice the client going away
 }
 
-void Connection::WriteStreamChunk(std::string data, bool last) {
+void Connection::WriteStreamChunk(const std::string& data, bool last) {
   if (state_ != State::kStreaming || stream_finishing_) return;
   if (!data.empty()) {
     stream_backlog_ += fmt::format("{:x}\r\n", data.size());

@@ -78,7 +78,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   int OnMessageComplete();
 
   // Called by the SSE stream (on this connection's thread).
-  void WriteStreamChunk(std::string data, bool last);
+  void WriteStreamChunk(const std::string& data, bool last);
 
 
  private:
@@ -91,7 +91,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void HandleRequest();
   void Dispatch(Request& request, Response& response, std::shared_ptr<Stream>& stream);
   void StartStream(std::shared_ptr<Stream> stream);
-  void WriteResponse(Response response);
+  void WriteResponse(const Response& response);
   void FailRequest(const Error& error);
   void OnWritten(const asio::error_code& ec);
   void Linger();
@@ -110,7 +110,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   State state_ = State::kReading;
 
   http_parser parser_{};
-  std::array<char, 16 * 1024> read_buffer_{};
+  std::array<char, std::size_t{16} * 1024> read_buffer_{};
   std::string input_;           // received, not yet parsed bytes
   std::size_t input_offset_ = 0;
   bool read_pending_ = false;

@@ -41,7 +41,7 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 
 std::optional<std::string_view> Request::Header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (EqualsIgnoreCase(key, name)) return std::string_view(value);
+    if (EqualsIgnoreCase(key, name)) return std::string_view{value};
   }
   return std::nullopt;
 }

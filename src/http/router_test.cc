@@ -5,7 +5,7 @@
 namespace batuta::http {
 namespace {
 
-Handler Named(std::string name) {
+Handler Named(const std::string& name) {
   return [name](const Request&) { return Response::Text(200, name); };
 }
 

@@ -79,7 +79,7 @@ TEST_F(ServerTest, HeadSendsHeadersOnly) {
   Start();
   HttpConnection connection(port());
   connection.Send("HEAD /doc HTTP/1.1\r\nHost: x\r\n\r\nGET /doc HTTP/1.1\r\nHost: x\r\n\r\n");
-  const auto head = connection.ReadReply(std::chrono::seconds(10), /*head=*/true);
+  const auto head = connection.ReadReply(std::chrono::seconds(10), /*head_only=*/true);
   ASSERT_TRUE(head.has_value());
   EXPECT_EQ(head->Header("Content-Length"), "10");
   const auto get = connection.ReadReply();
@@ -153,7 +153,7 @@ TEST_F(ServerTest, SseStreamsEventsFromAnyThreadInOrder) {
 
 TEST_F(ServerTest, SseHandlerMayRefuseWithAnErrorResponse) {
   router_.Add({Method::kGet, "/events/{id}", kPublic,
-               SseHandler([](const Request&, std::shared_ptr<SseStream>) -> std::optional<Response> {
+               SseHandler([](const Request&, const std::shared_ptr<SseStream>&) -> std::optional<Response> {
                  return ErrorResponse(Error::NotFound("no such run"));
                })});
   Start();
