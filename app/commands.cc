@@ -111,7 +111,6 @@ int Serve(const Config& config) {
                signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
   server.Shutdown(config.shutdown_grace);
   spdlog::info("stopped");
-  spdlog::default_logger()->flush();
   return 0;
 }
 

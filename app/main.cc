@@ -80,7 +80,9 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "batuta: {}\n", logging.error().message);
     return 2;
   }
-  if (serve->parsed()) return batuta::app::Serve(*config);
-  if (migrate->parsed()) return batuta::app::Migrate(*config, status_only);
-  return 2;
+  int exit_code = 2;
+  if (serve->parsed()) exit_code = batuta::app::Serve(*config);
+  if (migrate->parsed()) exit_code = batuta::app::Migrate(*config, status_only);
+  batuta::ShutdownLogging();
+  return exit_code;
 }

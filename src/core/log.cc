@@ -1,9 +1,11 @@
 #include "core/log.h"
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include <fmt/format.h>
+#include <spdlog/async.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -25,7 +27,23 @@ class JsonMessageFlag final : public spdlog::custom_flag_formatter {
   }
 };
 
+std::shared_ptr<spdlog::logger>& AccessLogSlot() {
+  static std::shared_ptr<spdlog::logger> logger;
+  return logger;
+}
+
 }  // namespace
+
+spdlog::logger& AccessLog() {
+  auto& logger = AccessLogSlot();
+  if (!logger) return *spdlog::default_logger_raw();  // before ConfigureLogging: synchronous
+  return *logger;
+}
+
+void ShutdownLogging() {
+  AccessLogSlot().reset();
+  spdlog::shutdown();  // joins the background thread after it has written its queue
+}
 
 std::string JsonEscape(std::string_view s) {
   std::string out;
@@ -56,8 +74,8 @@ Status ConfigureLogging(std::string_view level, LogFormat format) {
                                                       "debug, info, warn, error, critical or off)",
                                                       level));
   }
-  auto logger = std::make_shared<spdlog::logger>(
-      "batuta", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  auto logger = std::make_shared<spdlog::logger>("batuta", sink);
   if (format == LogFormat::kJson) {
     auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
     formatter->add_flag<JsonMessageFlag>('*').set_pattern(
@@ -69,6 +87,15 @@ Status ConfigureLogging(std::string_view level, LogFormat format) {
   }
   logger->set_level(parsed);
   logger->flush_on(spdlog::level::warn);
+
+  // One background thread; a full queue blocks the caller rather than dropping lines.
+  static std::once_flag pool_once;
+  std::call_once(pool_once, [] { spdlog::init_thread_pool(16384, 1); });
+  auto access = std::make_shared<spdlog::async_logger>(
+      "access", sink, spdlog::thread_pool(), spdlog::async_overflow_policy::block);
+  // The formatter lives in the shared sink (set above), so both loggers format alike.
+  access->set_level(parsed);
+  AccessLogSlot() = std::move(access);
   spdlog::set_default_logger(std::move(logger));
   return Ok();
 }

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "core/log.h"
 #include "http/sse.h"
 
 namespace batuta::http {
@@ -486,13 +487,14 @@ void Connection::Linger() {
 }
 
 void Connection::LogAccess(int status, std::size_t body_bytes) const {
-  if (!shared_.options.access_log || !spdlog::should_log(spdlog::level::info)) return;
+  auto& log = AccessLog();
+  if (!shared_.options.access_log || !log.should_log(spdlog::level::info)) return;
   const auto micros = request_started_
                           ? std::chrono::duration_cast<std::chrono::microseconds>(
                                 std::chrono::steady_clock::now() - request_start_)
                                 .count()
                           : 0;
-  spdlog::info("http {} {} {} {}B {}us {} id={}", MethodName(request_.method),
+  log.info("http {} {} {} {}B {}us {} id={}", MethodName(request_.method),
                request_.path.empty() ? std::string_view{"-"} : std::string_view{request_.path},
                status, body_bytes, micros, remote_address_, request_.request_id);
 }

@@ -1,8 +1,8 @@
 #include "store/meta_repository.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "core/id.h"
 
@@ -11,12 +11,12 @@ namespace {
 
 Status ValidateKey(std::string_view key) {
   if (key.empty() || key.size() > MetaRepository::kMaxKeyBytes) {
-    return Error::InvalidArgument(fmt::format("metadata key must have 1 to {} characters",
-                                              MetaRepository::kMaxKeyBytes));
+    return Error::InvalidArgument(
+        fmt::format("metadata key must have 1 to {} characters", MetaRepository::kMaxKeyBytes));
   }
   const bool valid = std::all_of(key.begin(), key.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == ':' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == ':' || c == '-';
   });
   if (!valid) {
     return Error::InvalidArgument(
@@ -27,8 +27,8 @@ Status ValidateKey(std::string_view key) {
 
 Status ValidateValue(std::string_view value) {
   if (value.size() > MetaRepository::kMaxValueBytes) {
-    return Error::InvalidArgument(fmt::format("metadata value is longer than {} bytes",
-                                              MetaRepository::kMaxValueBytes));
+    return Error::InvalidArgument(
+        fmt::format("metadata value is longer than {} bytes", MetaRepository::kMaxValueBytes));
   }
   if (value.find('\0') != std::string_view::npos) {
     return Error::InvalidArgument("metadata value must not contain NUL characters");

@@ -1,10 +1,10 @@
 #include "store/meta_repository.h"
 
+#include <gtest/gtest.h>
+
 #include <map>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace batuta {
 namespace {

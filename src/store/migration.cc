@@ -1,12 +1,11 @@
 #include "store/migration.h"
 
+#include <fmt/format.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
 #include <array>
 #include <cassert>
-
-#include <fmt/format.h>
 
 namespace batuta {
 namespace {
@@ -18,9 +17,7 @@ bool IsValidName(std::string_view name) {
   });
 }
 
-std::string ShortChecksum(std::string_view checksum) {
-  return std::string(checksum.substr(0, 12));
-}
+std::string ShortChecksum(std::string_view checksum) { return std::string(checksum.substr(0, 12)); }
 
 }  // namespace
 
@@ -85,10 +82,9 @@ std::optional<Error> ChecksumProblem(const Migration& known, std::string_view st
 
 MigrationState DescribeMigrations(std::span<const Migration> known,
                                   std::vector<AppliedMigration> applied) {
-  std::sort(applied.begin(), applied.end(),
-            [](const AppliedMigration& a, const AppliedMigration& b) {
-              return a.version < b.version;
-            });
+  std::sort(
+      applied.begin(), applied.end(),
+      [](const AppliedMigration& a, const AppliedMigration& b) { return a.version < b.version; });
   MigrationState state;
   state.latest_version = known.empty() ? 0 : known.back().version;
   state.applied_version = applied.empty() ? 0 : applied.back().version;

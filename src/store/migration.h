@@ -42,8 +42,8 @@ struct PendingMigration {
 
 // What a database has applied compared with what this binary knows.
 struct MigrationState {
-  int applied_version = 0;  // highest applied version; 0 for an empty database
-  int latest_version = 0;   // highest version this binary knows
+  int applied_version = 0;                // highest applied version; 0 for an empty database
+  int latest_version = 0;                 // highest version this binary knows
   std::vector<AppliedMigration> applied;  // ascending by version
   std::vector<PendingMigration> pending;  // ascending by version; what Migrate() would apply
   // Set when this binary must not use or migrate the database (a version newer than it knows,

@@ -1,9 +1,9 @@
 #include "store/migration.h"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace batuta {
 namespace {
@@ -61,7 +61,8 @@ TEST(DescribeMigrationsTest, EmptyDatabaseHasEverythingPending) {
   EXPECT_EQ(state.applied_version, 0);
   EXPECT_EQ(state.latest_version, 3);
   EXPECT_TRUE(state.applied.empty());
-  EXPECT_EQ(state.pending, (std::vector<PendingMigration>{{1, "init"}, {2, "add_b"}, {3, "add_c"}}));
+  EXPECT_EQ(state.pending,
+            (std::vector<PendingMigration>{{1, "init"}, {2, "add_b"}, {3, "add_c"}}));
   EXPECT_FALSE(state.problem);
   EXPECT_FALSE(state.UpToDate());
 }
@@ -106,19 +107,18 @@ TEST(DescribeMigrationsTest, ChecksumMismatchIsAProblem) {
   const MigrationState state = DescribeMigrations(known, {AppliedFrom(known[0]), tampered});
   ASSERT_TRUE(state.problem);
   EXPECT_EQ(state.problem->code, ErrorCode::kConflict);
-  EXPECT_NE(state.problem->message.find("0002_add_b"), std::string::npos)
-      << state.problem->message;
+  EXPECT_NE(state.problem->message.find("0002_add_b"), std::string::npos) << state.problem->message;
   EXPECT_EQ(state.problem->details["stored_checksum"], tampered.checksum);
   EXPECT_EQ(state.problem->details["known_checksum"], MigrationChecksum(known[1].sql));
 }
 
 TEST(DescribeMigrationsTest, OutOfOrderIsAProblem) {
   const auto known = Known();
-  const MigrationState state = DescribeMigrations(known, {AppliedFrom(known[0]), AppliedFrom(known[2])});
+  const MigrationState state =
+      DescribeMigrations(known, {AppliedFrom(known[0]), AppliedFrom(known[2])});
   ASSERT_TRUE(state.problem);
   EXPECT_EQ(state.problem->code, ErrorCode::kConflict);
-  EXPECT_NE(state.problem->message.find("0002_add_b"), std::string::npos)
-      << state.problem->message;
+  EXPECT_NE(state.problem->message.find("0002_add_b"), std::string::npos) << state.problem->message;
   EXPECT_EQ(state.pending, (std::vector<PendingMigration>{{2, "add_b"}}));
 }
 

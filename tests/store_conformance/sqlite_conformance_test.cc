@@ -10,9 +10,9 @@ StoreFactory SqliteFactory() {
   StoreFactory factory;
   factory.name = "Sqlite";
   factory.migrations = SqliteMigrations();
-  factory.open = [](const std::filesystem::path& dir, const Clock& clock,
-                    std::optional<std::vector<Migration>> migrations)
-      -> Result<std::unique_ptr<Store>> {
+  factory.open =
+      [](const std::filesystem::path& dir, const Clock& clock,
+         std::optional<std::vector<Migration>> migrations) -> Result<std::unique_ptr<Store>> {
     SqliteStoreOptions options;
     options.migrations = std::move(migrations);
     auto store = SqliteStore::Open(dir / "batuta.db", clock, std::move(options));

@@ -18,8 +18,8 @@ namespace batuta::conformance {
 namespace {
 
 const TimePoint kStart = std::chrono::sys_days(std::chrono::year{2026} / 1 / 2) +
-                         std::chrono::hours(3) + std::chrono::minutes(4) +
-                         std::chrono::seconds(5) + std::chrono::milliseconds(678);
+                         std::chrono::hours(3) + std::chrono::minutes(4) + std::chrono::seconds(5) +
+                         std::chrono::milliseconds(678);
 
 // Checks Migrate() applied exactly `expected`, in order, stamped `at`.
 void ExpectApplied(const std::vector<AppliedMigration>& applied,
@@ -87,9 +87,7 @@ std::vector<Migration> StoreConformanceTest::BuiltInPlus(std::vector<Migration> 
   return all;
 }
 
-int StoreConformanceTest::NextVersion() const {
-  return GetParam().migrations.back().version + 1;
-}
+int StoreConformanceTest::NextVersion() const { return GetParam().migrations.back().version + 1; }
 
 // --- identity and health ---------------------------------------------------------------------
 
@@ -196,7 +194,8 @@ TEST_P(StoreConformanceTest, AppliesOnlyNewMigrationsOnUpgrade) {
   ASSERT_NE(store, nullptr);
   auto status = store->MigrationStatus();
   ASSERT_TRUE(status.ok());
-  EXPECT_EQ(status->pending, (std::vector<PendingMigration>{{NextVersion(), "conformance_upgrade"}}));
+  EXPECT_EQ(status->pending,
+            (std::vector<PendingMigration>{{NextVersion(), "conformance_upgrade"}}));
   EXPECT_FALSE(status->problem);
   auto applied = store->Migrate();
   ASSERT_TRUE(applied.ok()) << applied.error().message;
@@ -209,8 +208,8 @@ TEST_P(StoreConformanceTest, AppliesOnlyNewMigrationsOnUpgrade) {
 TEST_P(StoreConformanceTest, RefusesADatabaseFromANewerBinary) {
   const int future = NextVersion();
   {
-    auto newer = OpenOrFail(
-        BuiltInPlus({{future, "conformance_future", "CREATE TABLE conformance_future (id INTEGER);"}}));
+    auto newer = OpenOrFail(BuiltInPlus(
+        {{future, "conformance_future", "CREATE TABLE conformance_future (id INTEGER);"}}));
     ASSERT_NE(newer, nullptr);
     ASSERT_TRUE(newer->Migrate().ok());
   }
@@ -380,8 +379,7 @@ TEST_P(StoreConformanceTest, MetaRejectsInvalidArguments) {
   MetaRepository& meta = store->Meta();
   EXPECT_EQ(meta.Get("").error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(meta.Put("bad key", "v").error().code, ErrorCode::kInvalidArgument);
-  EXPECT_EQ(meta.Put("k", std::string_view("a\0b", 3)).error().code,
-            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(meta.Put("k", std::string_view("a\0b", 3)).error().code, ErrorCode::kInvalidArgument);
   EXPECT_FALSE(meta.Get("k")->has_value());
 }
 
@@ -473,7 +471,8 @@ TEST_P(StoreConformanceTest, ConcurrentPutAndGetAreSafe) {
   }
   // The shared key holds the last round of one of the threads.
   std::set<std::string> finals;
-  for (int t = 0; t < kThreads; ++t) finals.insert(std::to_string(t) + ":" + std::to_string(kRounds - 1));
+  for (int t = 0; t < kThreads; ++t)
+    finals.insert(std::to_string(t) + ":" + std::to_string(kRounds - 1));
   auto shared = meta.Get("shared");
   ASSERT_TRUE(shared.ok());
   ASSERT_TRUE(shared->has_value());

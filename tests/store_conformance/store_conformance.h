@@ -1,5 +1,7 @@
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <functional>
 #include <iosfwd>
@@ -7,8 +9,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "core/clock.h"
 #include "core/result.h"
@@ -32,9 +32,8 @@ struct StoreFactory {
   // files in it, a server-based one derives a database or schema name from it.
   // `migrations` replaces the implementation's built-in list when set; the suite passes the
   // built-in list plus extra migrations to play a newer binary, or a changed migration.
-  std::function<Result<std::unique_ptr<Store>>(
-      const std::filesystem::path& dir, const Clock& clock,
-      std::optional<std::vector<Migration>> migrations)>
+  std::function<Result<std::unique_ptr<Store>>(const std::filesystem::path& dir, const Clock& clock,
+                                               std::optional<std::vector<Migration>> migrations)>
       open;
 
   // The implementation's built-in migrations (what `open` uses without a list).

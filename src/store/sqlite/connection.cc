@@ -1,12 +1,11 @@
 #include "store/sqlite/connection.h"
 
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <algorithm>
 #include <cassert>
 #include <climits>
-
-#include <fmt/format.h>
 
 #include "store/sqlite/sqlite_error.h"
 
@@ -105,8 +104,7 @@ Status Connection::ExecuteScript(std::string_view script) {
   while (next < end) {
     sqlite3_stmt* raw = nullptr;
     const char* tail = nullptr;
-    const int rc =
-        sqlite3_prepare_v2(db_, next, static_cast<int>(end - next), &raw, &tail);
+    const int rc = sqlite3_prepare_v2(db_, next, static_cast<int>(end - next), &raw, &tail);
     if (rc != SQLITE_OK) {
       const std::string_view rest(next, static_cast<std::size_t>(end - next));
       const std::size_t start = std::min(rest.find_first_not_of(" \t\r\n"), rest.size());

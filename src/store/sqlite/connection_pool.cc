@@ -41,8 +41,8 @@ ConnectionPool::Lease ConnectionPool::Reader() {
   if (readers_.empty()) return Acquire(writer_, lock);
   Slot* free_slot = nullptr;
   released_.wait(lock, [&] {
-    const auto it = std::find_if(readers_.begin(), readers_.end(),
-                                 [](const Slot& slot) { return !slot.busy; });
+    const auto it =
+        std::find_if(readers_.begin(), readers_.end(), [](const Slot& slot) { return !slot.busy; });
     free_slot = it == readers_.end() ? nullptr : &*it;
     return free_slot != nullptr;
   });

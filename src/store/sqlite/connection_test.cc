@@ -1,11 +1,11 @@
 #include "store/sqlite/connection.h"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <chrono>
 #include <fstream>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "store/sqlite/connection_pool.h"
 #include "store/sqlite/test_temp_dir.h"
@@ -74,8 +74,8 @@ TEST_F(ConnectionTest, BindsValuesAsDataNeverAsSql) {
 TEST_F(ConnectionTest, CachedStatementsAreResetAndNestedUseGetsASeparateOne) {
   auto db = OpenOrFail(Connection::Role::kWriter);
   ASSERT_NE(db, nullptr);
-  ASSERT_TRUE(db->ExecuteScript("CREATE TABLE n (x INTEGER); INSERT INTO n VALUES (1), (2), (3);")
-                  .ok());
+  ASSERT_TRUE(
+      db->ExecuteScript("CREATE TABLE n (x INTEGER); INSERT INTO n VALUES (1), (2), (3);").ok());
   constexpr std::string_view kSql = "SELECT x FROM n WHERE x >= ?1 ORDER BY x";
   for (int round = 0; round < 2; ++round) {
     auto outer = db->Prepare(kSql);
@@ -124,8 +124,8 @@ TEST_F(ConnectionTest, ExecuteScriptStopsAtTheFirstError) {
 TEST_F(ConnectionTest, ConstraintViolationIsConflict) {
   auto db = OpenOrFail(Connection::Role::kWriter);
   ASSERT_NE(db, nullptr);
-  ASSERT_TRUE(db->ExecuteScript("CREATE TABLE u (k TEXT PRIMARY KEY); INSERT INTO u VALUES ('a')")
-                  .ok());
+  ASSERT_TRUE(
+      db->ExecuteScript("CREATE TABLE u (k TEXT PRIMARY KEY); INSERT INTO u VALUES ('a')").ok());
   auto insert = db->Prepare("INSERT INTO u (k) VALUES (?1)");
   ASSERT_TRUE(insert.ok());
   ASSERT_TRUE(insert->Bind(1, "a").ok());

@@ -1,10 +1,9 @@
 #include "store/sqlite/sqlite_error.h"
 
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <string>
-
-#include <fmt/format.h>
 
 namespace batuta::sqlite {
 

@@ -1,6 +1,7 @@
 #include "store/sqlite/sqlite_store.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -8,9 +9,6 @@
 #include <cstring>
 #include <system_error>
 #include <utility>
-
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "store/sqlite/connection_pool.h"
 #include "store/sqlite/migrations.h"
@@ -98,8 +96,8 @@ Result<SqliteConnectionSettings> ReadSettings(Connection& connection) {
     std::string_view name;
     std::int64_t value;
   };
-  IntPragma pragmas[] = {{"foreign_keys", 0}, {"busy_timeout", 0}, {"synchronous", 0},
-                         {"query_only", 0}};
+  IntPragma pragmas[] = {
+      {"foreign_keys", 0}, {"busy_timeout", 0}, {"synchronous", 0}, {"query_only", 0}};
   for (IntPragma& pragma : pragmas) {
     auto text = connection.PragmaValue(pragma.name);
     if (!text.ok()) return std::move(text).error();
@@ -206,8 +204,8 @@ Result<std::vector<AppliedMigration>> SqliteStore::Migrate() {
 
     if (Status status = writer->ExecuteScript(migration.sql); !status.ok()) {
       Error error = std::move(status).error();
-      error.message = fmt::format("migration {} failed and was rolled back: {}", label,
-                                  error.message);
+      error.message =
+          fmt::format("migration {} failed and was rolled back: {}", label, error.message);
       return error;
     }
     if (!writer->InTransaction()) {
@@ -216,8 +214,7 @@ Result<std::vector<AppliedMigration>> SqliteStore::Migrate() {
           "ROLLBACK); the database may be partly migrated",
           label));
     }
-    AppliedMigration applied{migration.version, migration.name,
-                             MigrationChecksum(migration.sql),
+    AppliedMigration applied{migration.version, migration.name, MigrationChecksum(migration.sql),
                              sqlite::TruncateToMillis(clock_.Now())};
     {
       auto insert = writer->Prepare(
@@ -231,7 +228,6 @@ Result<std::vector<AppliedMigration>> SqliteStore::Migrate() {
       BATUTA_RETURN_IF_ERROR(insert->Run());
     }
     BATUTA_RETURN_IF_ERROR(transaction->Commit());
-    spdlog::info("store: applied migration {} to {}", label, file_.string());
     done.push_back(std::move(applied));
   }
   return done;

@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 
@@ -8,8 +9,6 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/test_temp_dir.h"
@@ -20,8 +19,8 @@ namespace {
 using sqlite::TestTempDir;
 
 const TimePoint kStart = std::chrono::sys_days(std::chrono::year{2026} / 1 / 2) +
-                         std::chrono::hours(3) + std::chrono::minutes(4) +
-                         std::chrono::seconds(5) + std::chrono::milliseconds(678);
+                         std::chrono::hours(3) + std::chrono::minutes(4) + std::chrono::seconds(5) +
+                         std::chrono::milliseconds(678);
 
 // A plain sqlite3 connection beside the store, to look at or damage the file directly.
 class RawDb {
@@ -141,11 +140,12 @@ TEST_F(SqliteStoreTest, WalIsRecordedInTheFile) {
 TEST_F(SqliteStoreTest, ForeignKeysAreEnforced) {
   const int v = NextVersion();
   SqliteStoreOptions options;
-  options.migrations = BuiltInPlus(
-      {{v, "parents", "CREATE TABLE parent (id INTEGER PRIMARY KEY);\n"
-                      "CREATE TABLE child (id INTEGER PRIMARY KEY,\n"
-                      "  parent_id INTEGER NOT NULL REFERENCES parent (id));"},
-       {v + 1, "orphan", "INSERT INTO child (id, parent_id) VALUES (1, 42);"}});
+  options.migrations =
+      BuiltInPlus({{v, "parents",
+                    "CREATE TABLE parent (id INTEGER PRIMARY KEY);\n"
+                    "CREATE TABLE child (id INTEGER PRIMARY KEY,\n"
+                    "  parent_id INTEGER NOT NULL REFERENCES parent (id));"},
+                   {v + 1, "orphan", "INSERT INTO child (id, parent_id) VALUES (1, 42);"}});
   auto store = OpenOrFail(options);
   ASSERT_NE(store, nullptr);
   auto applied = store->Migrate();
@@ -284,7 +284,8 @@ TEST_F(SqliteStoreTest, ADamagedAppliedAtIsAnError) {
 
 TEST_F(SqliteStoreTest, AMigrationMustNotEndTheTransaction) {
   SqliteStoreOptions options;
-  options.migrations = BuiltInPlus({{NextVersion(), "commits", "CREATE TABLE x (id INTEGER); COMMIT;"}});
+  options.migrations =
+      BuiltInPlus({{NextVersion(), "commits", "CREATE TABLE x (id INTEGER); COMMIT;"}});
   auto store = OpenOrFail(options);
   ASSERT_NE(store, nullptr);
   auto applied = store->Migrate();

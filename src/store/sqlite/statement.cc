@@ -1,8 +1,7 @@
 #include "store/sqlite/statement.h"
 
-#include <sqlite3.h>
-
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 #include "store/sqlite/sqlite_error.h"
 
@@ -37,7 +36,8 @@ std::string Statement::Describe() const {
 Status Statement::Bind(int index, std::string_view text) {
   // sqlite3_bind_text binds NULL for a null pointer, which an empty string_view may hold.
   const char* data = text.data() != nullptr ? text.data() : "";
-  const int rc = sqlite3_bind_text64(stmt_, index, data, text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  const int rc =
+      sqlite3_bind_text64(stmt_, index, data, text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   if (rc != SQLITE_OK) {
     return SqliteError(sqlite3_db_handle(stmt_), rc,
                        fmt::format("binding parameter {} of {}", index, Describe()));

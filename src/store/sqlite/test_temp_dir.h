@@ -1,12 +1,11 @@
 #pragma once
 
+#include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <filesystem>
 #include <string>
 #include <system_error>
-
-#include <gtest/gtest.h>
 
 namespace batuta::sqlite {
 
@@ -15,7 +14,8 @@ namespace batuta::sqlite {
 class TestTempDir {
  public:
   TestTempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "batuta-sqlite-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "batuta-sqlite-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
       ADD_FAILURE() << "mkdtemp failed for " << pattern;
     }

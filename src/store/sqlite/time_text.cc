@@ -1,9 +1,9 @@
 #include "store/sqlite/time_text.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <chrono>
-
-#include <fmt/format.h>
 
 namespace batuta::sqlite {
 namespace {
@@ -22,9 +22,7 @@ int ParseDigits(std::string_view text, std::size_t pos, std::size_t width) {
 
 }  // namespace
 
-TimePoint TruncateToMillis(TimePoint t) {
-  return std::chrono::floor<std::chrono::milliseconds>(t);
-}
+TimePoint TruncateToMillis(TimePoint t) { return std::chrono::floor<std::chrono::milliseconds>(t); }
 
 std::string TimeToText(TimePoint t) { return FormatRfc3339(TruncateToMillis(t)); }
 
@@ -37,8 +35,8 @@ Result<TimePoint> TimeFromText(std::string_view text) {
   };
   // 0123456789012345678901234
   // 2026-11-23T14:05:09.123Z
-  if (text.size() != 24 || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
-      text[13] != ':' || text[16] != ':' || text[19] != '.' || text[23] != 'Z') {
+  if (text.size() != 24 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
+      text[16] != ':' || text[19] != '.' || text[23] != 'Z') {
     return bad();
   }
   const int y = ParseDigits(text, 0, 4);
@@ -55,7 +53,7 @@ Result<TimePoint> TimeFromText(std::string_view text) {
   const year_month_day date{year{y}, month{static_cast<unsigned>(mo)},
                             day{static_cast<unsigned>(d)}};
   if (!date.ok()) return bad();
-  const TimePoint parsed = sys_days(date) + hours(h) + minutes(mi) + seconds(s) + milliseconds(ms);
+  const TimePoint parsed = sys_days{date} + hours(h) + minutes(mi) + seconds(s) + milliseconds(ms);
   return parsed;
 }
 

@@ -1,8 +1,8 @@
 #include "store/sqlite/time_text.h"
 
-#include <chrono>
-
 #include <gtest/gtest.h>
+
+#include <chrono>
 
 namespace batuta::sqlite {
 namespace {
