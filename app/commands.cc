@@ -1,12 +1,12 @@
 #include "app/commands.h"
 
+#include <fmt/format.h>
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+
 #include <csignal>
 #include <cstdio>
 #include <fstream>
-#include <pthread.h>
-
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "api/api_router.h"
 #include "assets/static_files.h"
@@ -40,7 +40,9 @@ Status WritePortFile(const std::filesystem::path& file, std::uint16_t port) {
   }
   std::error_code ec;
   std::filesystem::rename(temporary, file, ec);
-  if (ec) return Error::Validation("port-file", fmt::format("cannot write {}: {}", file.string(), ec.message()));
+  if (ec)
+    return Error::Validation("port-file",
+                             fmt::format("cannot write {}: {}", file.string(), ec.message()));
   return Ok();
 }
 
@@ -48,14 +50,27 @@ Status WritePortFile(const std::filesystem::path& file, std::uint16_t port) {
 
 std::filesystem::path StoreFile(const Config& config) { return config.data_dir / "batuta.db"; }
 
+namespace {
+
+sigset_t StopSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  return signals;
+}
+
+}  // namespace
+
+void BlockStopSignals() {
+  // Taken synchronously by sigwait in Serve, so no signal handler ever runs concurrently
+  // with server code.
+  const sigset_t signals = StopSignals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
 int Serve(const Config& config) {
-  // SIGINT/SIGTERM are blocked in every thread and taken synchronously below with sigwait,
-  // so no signal handler ever runs concurrently with server code.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const sigset_t stop_signals = StopSignals();
 
   auto store = OpenMigratedStore(config);
   if (!store.ok()) {
@@ -135,9 +150,11 @@ int Migrate(const Config& config, bool status_only) {
     return 1;
   }
   for (const auto& m : state->applied) {
-    fmt::print("  {}  applied {}\n", MigrationLabel(m.version, m.name), FormatRfc3339(m.applied_at));
+    fmt::print("  {}  applied {}\n", MigrationLabel(m.version, m.name),
+               FormatRfc3339(m.applied_at));
   }
-  for (const auto& m : state->pending) fmt::print("  {}  pending\n", MigrationLabel(m.version, m.name));
+  for (const auto& m : state->pending)
+    fmt::print("  {}  pending\n", MigrationLabel(m.version, m.name));
   fmt::print("schema version {} of {}\n", state->applied_version, state->latest_version);
   if (state->problem) {
     PrintError(state->problem->message);

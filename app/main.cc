@@ -1,10 +1,10 @@
 // batuta's entry point: parses the command line and hands a resolved Config to a command.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <map>
 #include <string>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
 
 #include "app/commands.h"
 #include "config/config.h"
@@ -32,9 +32,10 @@ void AddSettingFlags(CLI::App& command, std::map<std::string, std::string>& valu
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App cli{"batuta: schedules and runs jobs against databases and HTTP APIs, keeps every "
-               "run with its logs, and serves exported datasets as an API.",
-               "batuta"};
+  CLI::App cli{
+      "batuta: schedules and runs jobs against databases and HTTP APIs, keeps every "
+      "run with its logs, and serves exported datasets as an API.",
+      "batuta"};
   cli.require_subcommand(1);
   std::string config_file = GetEnv("BATUTA_CONFIG").value_or("");
   std::map<std::string, std::string> flags;
@@ -42,7 +43,8 @@ int main(int argc, char** argv) {
   auto* version = cli.add_subcommand("version", "print the version and exit");
   auto* serve = cli.add_subcommand(
       "serve", "run the server (settings: flags > BATUTA_* environment > config file)");
-  serve->add_option("--config", config_file, "config file of 'name = value' lines [env BATUTA_CONFIG]");
+  serve->add_option("--config", config_file,
+                    "config file of 'name = value' lines [env BATUTA_CONFIG]");
   AddSettingFlags(*serve, flags);
   auto* migrate = cli.add_subcommand("migrate", "apply pending store migrations and list them");
   bool status_only = false;
@@ -75,6 +77,7 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "batuta: {}\n", config.error().message);
     return 2;
   }
+  if (serve->parsed()) batuta::app::BlockStopSignals();  // before the logger starts a thread
   if (auto logging = batuta::ConfigureLogging(config->log_level, config->log_format);
       !logging.ok()) {
     fmt::print(stderr, "batuta: {}\n", logging.error().message);

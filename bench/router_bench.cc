@@ -12,8 +12,8 @@ using batuta::http::Method;
 batuta::http::Router MakeRouter() {
   batuta::http::Router router;
   auto ok = [](const batuta::http::Request&) { return batuta::http::Response::NoContent(); };
-  const char* resources[] = {"jobs", "runs", "schedules", "connections", "datasets", "users",
-                             "keys", "audit", "collections", "workflows"};
+  const char* resources[] = {"jobs",  "runs", "schedules", "connections", "datasets",
+                             "users", "keys", "audit",     "collections", "workflows"};
   for (const char* r : resources) {
     const std::string base = std::string("/api/v1/") + r;
     router.Add({Method::kGet, base, batuta::http::kPublic, ok});

@@ -1,11 +1,11 @@
 // The route table and api/openapi.yaml must describe the same API, permissions included.
 #include "api/api_router.h"
 
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
 #include <set>
 #include <tuple>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "api/openapi_spec.h"
 #include "store/sqlite/sqlite_store.h"
@@ -24,8 +24,8 @@ std::string Lower(std::string_view s) {
 class ApiRouterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("batuta-api-test-" + std::to_string(::getpid()));
+    dir_ =
+        std::filesystem::temp_directory_path() / ("batuta-api-test-" + std::to_string(::getpid()));
     auto store = SqliteStore::Open(dir_ / "batuta.db", clock_);
     ASSERT_TRUE(store.ok()) << store.error().message;
     store_ = std::move(store).value();
@@ -66,9 +66,9 @@ TEST_F(ApiRouterTest, RouteTableMatchesTheOpenApiSpec) {
                                       << " " << std::get<1>(row) << " (" << std::get<2>(row) << ")";
   }
   for (const auto& row : from_spec) {
-    EXPECT_TRUE(from_routes.count(row)) << "api/openapi.yaml lists a route the server lacks: "
-                                        << std::get<0>(row) << " " << std::get<1>(row) << " ("
-                                        << std::get<2>(row) << ")";
+    EXPECT_TRUE(from_routes.count(row))
+        << "api/openapi.yaml lists a route the server lacks: " << std::get<0>(row) << " "
+        << std::get<1>(row) << " (" << std::get<2>(row) << ")";
   }
 }
 

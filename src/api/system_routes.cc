@@ -44,9 +44,9 @@ Response Readyz(Store& store) {
                      {"latest_version", state->latest_version}};
     return http::ErrorResponse(error);
   }
-  auto response = Response::Json(200, {{"status", "ready"},
-                                       {"store", store.Kind()},
-                                       {"schema_version", state->applied_version}});
+  auto response = Response::Json(
+      200,
+      {{"status", "ready"}, {"store", store.Kind()}, {"schema_version", state->applied_version}});
   response.SetHeader("Cache-Control", "no-store");
   return response;
 }
@@ -61,10 +61,10 @@ void AddSystemRoutes(http::Router& router, const ApiDependencies& deps) {
               http::Handler([version = deps.version](const Request&) {
                 return Response::Json(200, {{"name", "batuta"}, {"version", version}});
               })});
-  router.Add({Method::kGet, "/api/v1/openapi.json", http::kPublic,
-              http::Handler([](const Request&) {
-                return Response::Text(200, std::string(OpenApiJson()), "application/json");
-              })});
+  router.Add(
+      {Method::kGet, "/api/v1/openapi.json", http::kPublic, http::Handler([](const Request&) {
+         return Response::Text(200, std::string(OpenApiJson()), "application/json");
+       })});
 }
 
 }  // namespace batuta::api

@@ -1,9 +1,9 @@
 #include "assets/static_files.h"
 
+#include <fmt/format.h>
+
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "assets/embedded_assets.h"
 
@@ -118,14 +118,15 @@ http::Response StaticFiles::Serve(const http::Request& request) const {
     // A client-side route: the app's entry page handles it.
     served_path = "/index.html";
     file = lookup_(served_path);
-    if (!file) return http::Response::Text(200, std::string(kNotBuiltPage), "text/html; charset=utf-8");
+    if (!file)
+      return http::Response::Text(200, std::string(kNotBuiltPage), "text/html; charset=utf-8");
   }
 
   http::Response response;
   const bool immutable = served_path.starts_with("/assets/");
   response.headers.emplace_back("Content-Type", std::string(ContentTypeFor(served_path)));
-  response.headers.emplace_back(
-      "Cache-Control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  response.headers.emplace_back("Cache-Control",
+                                immutable ? "public, max-age=31536000, immutable" : "no-cache");
   response.headers.emplace_back("ETag", file->etag);
   if (const auto match = request.Header("If-None-Match"); match && *match == file->etag) {
     response.status = 304;

@@ -1,10 +1,10 @@
 #include "assets/static_files.h"
 
-#include "assets/embedded_assets.h"
+#include <gtest/gtest.h>
 
 #include <fstream>
 
-#include <gtest/gtest.h>
+#include "assets/embedded_assets.h"
 
 namespace batuta::assets {
 namespace {

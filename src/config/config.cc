@@ -1,16 +1,17 @@
 #include "config/config.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <fstream>
-
-#include <fmt/format.h>
 
 namespace batuta {
 namespace {
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -61,8 +62,8 @@ Status ApplyDuration(std::chrono::milliseconds& target, std::string_view v) {
 Status ApplySize(std::size_t& target, std::string_view v, std::size_t minimum) {
   const auto size = ParseByteSize(v);
   if (!size || *size < minimum) {
-    return Invalid(fmt::format("'{}' is not a size of at least {} bytes (like 512KiB, 1MiB)", v,
-                               minimum));
+    return Invalid(
+        fmt::format("'{}' is not a size of at least {} bytes (like 512KiB, 1MiB)", v, minimum));
   }
   target = *size;
   return Ok();
@@ -86,7 +87,7 @@ std::vector<SettingSpec> BuildSettings() {
        [](Config& c, std::string_view v) { return ApplyNonEmptyPath(c.port_file, v); }},
       {"log-level", "BATUTA_LOG_LEVEL", "trace, debug, info, warn, error, critical or off",
        [](Config& c, std::string_view v) -> Status {
-         static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn",
+         static constexpr std::string_view kLevels[] = {"trace", "debug",    "info", "warn",
                                                         "error", "critical", "off"};
          for (auto level : kLevels) {
            if (v == level) {
@@ -179,7 +180,8 @@ std::optional<std::size_t> ParseByteSize(std::string_view text) {
 Result<SettingValues> ReadConfigFile(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) {
-    return Error{ErrorCode::kValidation, fmt::format("cannot read config file {}", file.string()),
+    return Error{ErrorCode::kValidation,
+                 fmt::format("cannot read config file {}", file.string()),
                  {{"field", "config"}}};
   }
   SettingValues values;
@@ -207,10 +209,9 @@ Result<SettingValues> ReadConfigFile(const std::filesystem::path& file) {
   return values;
 }
 
-Result<Config> ResolveConfig(
-    const SettingValues& flags,
-    const std::function<std::optional<std::string>(std::string_view)>& env,
-    const SettingValues& file) {
+Result<Config> ResolveConfig(const SettingValues& flags,
+                             const std::function<std::optional<std::string>(std::string_view)>& env,
+                             const SettingValues& file) {
   Config config;
   for (const auto& spec : Settings()) {
     std::optional<std::string> value;

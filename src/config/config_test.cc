@@ -1,8 +1,8 @@
 #include "config/config.h"
 
-#include <fstream>
-
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 namespace batuta {
 namespace {
@@ -43,8 +43,9 @@ TEST(ConfigTest, ErrorNamesSettingAndSource) {
   const auto config = ResolveConfig({}, env, {});
   ASSERT_FALSE(config.ok());
   EXPECT_EQ(config.error().details["field"], "max-body-size");
-  EXPECT_NE(config.error().message.find("invalid setting max-body-size (from BATUTA_MAX_BODY_SIZE)"),
-            std::string::npos);
+  EXPECT_NE(
+      config.error().message.find("invalid setting max-body-size (from BATUTA_MAX_BODY_SIZE)"),
+      std::string::npos);
   EXPECT_EQ(config.error().message.find('\n'), std::string::npos);
 }
 

@@ -1,9 +1,9 @@
 #include "core/clock.h"
 
-#include <string>
-
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+
+#include <string>
 
 namespace batuta {
 
@@ -31,7 +31,8 @@ std::string FormatRfc3339(TimePoint t) {
   const auto ms = std::chrono::time_point_cast<std::chrono::milliseconds>(t);
   const auto secs = std::chrono::time_point_cast<std::chrono::seconds>(ms);
   const auto millis = (ms - secs).count();
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(secs)),
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z",
+                     fmt::gmtime(std::chrono::system_clock::to_time_t(secs)),
                      millis < 0 ? 0 : millis);
 }
 

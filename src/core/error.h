@@ -1,29 +1,28 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace batuta {
 
 // The kinds of failure batuta reports. Each maps to exactly one HTTP status (HttpStatusOf),
 // so a handler never chooses a status by hand and the API stays consistent.
 enum class ErrorCode {
-  kInvalidArgument,     // 400: the request is malformed or a value is out of range
-  kUnauthenticated,     // 401
-  kPermissionDenied,    // 403
-  kNotFound,            // 404
-  kMethodNotAllowed,    // 405
-  kTimeout,             // 408: the client was too slow to send its request
-  kConflict,            // 409: state conflict (duplicate name, stale version)
-  kPayloadTooLarge,     // 413
-  kUnsupportedMedia,    // 415
-  kValidation,          // 422: well-formed but semantically invalid (names the field)
-  kHeadersTooLarge,     // 431
-  kRateLimited,         // 429
-  kInternal,            // 500: a bug; the message is logged, never sent to clients
-  kUnavailable,         // 503: a dependency (the store) is down, or the server is stopping
+  kInvalidArgument,   // 400: the request is malformed or a value is out of range
+  kUnauthenticated,   // 401
+  kPermissionDenied,  // 403
+  kNotFound,          // 404
+  kMethodNotAllowed,  // 405
+  kTimeout,           // 408: the client was too slow to send its request
+  kConflict,          // 409: state conflict (duplicate name, stale version)
+  kPayloadTooLarge,   // 413
+  kUnsupportedMedia,  // 415
+  kValidation,        // 422: well-formed but semantically invalid (names the field)
+  kHeadersTooLarge,   // 431
+  kRateLimited,       // 429
+  kInternal,          // 500: a bug; the message is logged, never sent to clients
+  kUnavailable,       // 503: a dependency (the store) is down, or the server is stopping
 };
 
 // Stable, lower-case identifier used in JSON error bodies ("not_found").

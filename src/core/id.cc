@@ -23,9 +23,9 @@ constexpr char kCrockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 }  // namespace
 
 std::string IdGenerator::Next() const {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      clock_.Now().time_since_epoch())
-                      .count();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_.Now().time_since_epoch())
+          .count();
   std::array<unsigned char, 16> bytes{};
   const auto t = static_cast<std::uint64_t>(ms);
   for (int i = 0; i < 6; ++i) bytes[i] = static_cast<unsigned char>(t >> (8 * (5 - i)));

@@ -1,8 +1,8 @@
 #include "core/id.h"
 
-#include <set>
-
 #include <gtest/gtest.h>
+
+#include <set>
 
 namespace batuta {
 namespace {

@@ -1,14 +1,14 @@
 #include "core/log.h"
 
-#include <memory>
-#include <mutex>
-#include <string>
-
 #include <fmt/format.h>
 #include <spdlog/async.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
 
 namespace batuta {
 namespace {
@@ -50,11 +50,21 @@ std::string JsonEscape(std::string_view s) {
   out.reserve(s.size() + 8);
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += fmt::format("\\u{:04x}", c);
@@ -91,8 +101,8 @@ Status ConfigureLogging(std::string_view level, LogFormat format) {
   // One background thread; a full queue blocks the caller rather than dropping lines.
   static std::once_flag pool_once;
   std::call_once(pool_once, [] { spdlog::init_thread_pool(16384, 1); });
-  auto access = std::make_shared<spdlog::async_logger>(
-      "access", sink, spdlog::thread_pool(), spdlog::async_overflow_policy::block);
+  auto access = std::make_shared<spdlog::async_logger>("access", sink, spdlog::thread_pool(),
+                                                       spdlog::async_overflow_policy::block);
   // The formatter lives in the shared sink (set above), so both loggers format alike.
   access->set_level(parsed);
   AccessLogSlot() = std::move(access);

@@ -1,8 +1,8 @@
 #pragma once
 
-#include <string_view>
-
 #include <spdlog/logger.h>
+
+#include <string_view>
 
 #include "core/result.h"
 

@@ -14,7 +14,8 @@ namespace batuta {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value)
+      : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
   Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
 
   bool ok() const { return state_.index() == 0; }
@@ -79,8 +80,8 @@ inline Status Ok() { return {}; }
 }  // namespace batuta
 
 // Propagates an error from an expression returning Result<...> or Status.
-#define BATUTA_RETURN_IF_ERROR(expr)                     \
-  do {                                                   \
-    auto batuta_status_ = (expr);                        \
+#define BATUTA_RETURN_IF_ERROR(expr)                                    \
+  do {                                                                  \
+    auto batuta_status_ = (expr);                                       \
     if (!batuta_status_.ok()) return std::move(batuta_status_).error(); \
   } while (false)

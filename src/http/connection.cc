@@ -1,11 +1,11 @@
 #include "http/connection.h"
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
 #include <ctime>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "core/log.h"
 #include "http/sse.h"
@@ -244,9 +244,9 @@ int Connection::OnMessageBegin() {
 int Connection::OnUrl(const char* at, std::size_t length) {
   header_bytes_ += length;
   if (header_bytes_ > shared_.options.max_header_bytes) {
-    parse_error_ = Error{ErrorCode::kHeadersTooLarge,
-                         fmt::format("request line and headers exceed {} bytes",
-                                     shared_.options.max_header_bytes)};
+    parse_error_ = Error{
+        ErrorCode::kHeadersTooLarge,
+        fmt::format("request line and headers exceed {} bytes", shared_.options.max_header_bytes)};
     return -1;
   }
   request_.target.append(at, length);
@@ -260,17 +260,17 @@ int Connection::OnHeaderField(const char* at, std::size_t length) {
     header_value_.clear();
     in_header_value_ = false;
     if (request_.headers.size() >= shared_.options.max_header_count) {
-      parse_error_ = Error{ErrorCode::kHeadersTooLarge,
-                           fmt::format("more than {} header fields",
-                                       shared_.options.max_header_count)};
+      parse_error_ =
+          Error{ErrorCode::kHeadersTooLarge,
+                fmt::format("more than {} header fields", shared_.options.max_header_count)};
       return -1;
     }
   }
   header_bytes_ += length;
   if (header_bytes_ > shared_.options.max_header_bytes) {
-    parse_error_ = Error{ErrorCode::kHeadersTooLarge,
-                         fmt::format("request line and headers exceed {} bytes",
-                                     shared_.options.max_header_bytes)};
+    parse_error_ = Error{
+        ErrorCode::kHeadersTooLarge,
+        fmt::format("request line and headers exceed {} bytes", shared_.options.max_header_bytes)};
     return -1;
   }
   header_field_.append(at, length);
@@ -281,9 +281,9 @@ int Connection::OnHeaderValue(const char* at, std::size_t length) {
   in_header_value_ = true;
   header_bytes_ += length;
   if (header_bytes_ > shared_.options.max_header_bytes) {
-    parse_error_ = Error{ErrorCode::kHeadersTooLarge,
-                         fmt::format("request line and headers exceed {} bytes",
-                                     shared_.options.max_header_bytes)};
+    parse_error_ = Error{
+        ErrorCode::kHeadersTooLarge,
+        fmt::format("request line and headers exceed {} bytes", shared_.options.max_header_bytes)};
     return -1;
   }
   header_value_.append(at, length);
@@ -306,7 +306,8 @@ int Connection::OnHeadersComplete() {
                          {{"limit_bytes", shared_.options.max_body_bytes}}};
     return -1;  // 1 and 2 have special meanings for http_parser; any other value is an error
   }
-  if (const auto expect = request_.Header("Expect"); expect && EqualsIgnoreCase(*expect, "100-continue")) {
+  if (const auto expect = request_.Header("Expect");
+      expect && EqualsIgnoreCase(*expect, "100-continue")) {
     expect_continue_ = true;
   }
   if (has_length) request_.body.reserve(static_cast<std::size_t>(parser_.content_length));
@@ -315,10 +316,10 @@ int Connection::OnHeadersComplete() {
 
 int Connection::OnBody(const char* at, std::size_t length) {
   if (request_.body.size() + length > shared_.options.max_body_bytes) {
-    parse_error_ = Error{ErrorCode::kPayloadTooLarge,
-                         fmt::format("request body exceeds the limit of {} bytes",
-                                     shared_.options.max_body_bytes),
-                         {{"limit_bytes", shared_.options.max_body_bytes}}};
+    parse_error_ = Error{
+        ErrorCode::kPayloadTooLarge,
+        fmt::format("request body exceeds the limit of {} bytes", shared_.options.max_body_bytes),
+        {{"limit_bytes", shared_.options.max_body_bytes}}};
     return -1;
   }
   request_.body.append(at, length);
@@ -386,9 +387,9 @@ void Connection::Dispatch(Request& request, Response& response, std::shared_ptr<
       return;
     }
     if (match.path_exists) {
-      response = ErrorResponse(Error{ErrorCode::kMethodNotAllowed,
-                                     fmt::format("{} is not allowed on {}",
-                                                 MethodName(request.method), request.path)});
+      response = ErrorResponse(
+          Error{ErrorCode::kMethodNotAllowed,
+                fmt::format("{} is not allowed on {}", MethodName(request.method), request.path)});
       response.SetHeader("Allow", match.allow);
       return;
     }
@@ -489,14 +490,13 @@ void Connection::Linger() {
 void Connection::LogAccess(int status, std::size_t body_bytes) const {
   auto& log = AccessLog();
   if (!shared_.options.access_log || !log.should_log(spdlog::level::info)) return;
-  const auto micros = request_started_
-                          ? std::chrono::duration_cast<std::chrono::microseconds>(
-                                std::chrono::steady_clock::now() - request_start_)
-                                .count()
-                          : 0;
+  const auto micros = request_started_ ? std::chrono::duration_cast<std::chrono::microseconds>(
+                                             std::chrono::steady_clock::now() - request_start_)
+                                             .count()
+                                       : 0;
   log.info("http {} {} {} {}B {}us {} id={}", MethodName(request_.method),
-               request_.path.empty() ? std::string_view{"-"} : std::string_view{request_.path},
-               status, body_bytes, micros, remote_address_, request_.request_id);
+           request_.path.empty() ? std::string_view{"-"} : std::string_view{request_.path}, status,
+           body_bytes, micros, remote_address_, request_.request_id);
 }
 
 // ---- Server-Sent Events --------------------------------------------------------------------

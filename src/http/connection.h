@@ -80,7 +80,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Called by the SSE stream (on this connection's thread).
   void WriteStreamChunk(const std::string& data, bool last);
 
-
  private:
   enum class State { kReading, kHandling, kWriting, kStreaming, kLingering, kClosed };
   class Stream;
@@ -111,7 +110,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   http_parser parser_{};
   std::array<char, std::size_t{16} * 1024> read_buffer_{};
-  std::string input_;           // received, not yet parsed bytes
+  std::string input_;  // received, not yet parsed bytes
   std::size_t input_offset_ = 0;
   bool read_pending_ = false;
 

@@ -1,9 +1,8 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "http/request.h"
@@ -20,7 +19,8 @@ struct Response {
   Response& SetHeader(std::string name, std::string value);
 
   static Response Json(int status, const nlohmann::json& body);
-  static Response Text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static Response Text(int status, std::string body,
+                       std::string content_type = "text/plain; charset=utf-8");
   static Response NoContent();
 };
 

@@ -28,7 +28,8 @@ using Handler = std::function<Response(const Request&)>;
 // stream (a shared_ptr) wherever events come from; the stream stays open until Close(), the
 // client disconnects, or the server stops. It may instead return an error response before
 // any event is sent (for example 404 for an unknown run).
-using SseHandler = std::function<std::optional<Response>(const Request&, std::shared_ptr<SseStream>)>;
+using SseHandler =
+    std::function<std::optional<Response>(const Request&, std::shared_ptr<SseStream>)>;
 
 // One row of the route table. `path` is literal segments and "{name}" parameters:
 // "/api/v1/runs/{id}/events".

@@ -48,8 +48,7 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
 
 void Router::Add(Route route) {
   for (const auto& existing : routes_) {
-    assert(!(existing.method == route.method && existing.path == route.path) &&
-           "duplicate route");
+    assert(!(existing.method == route.method && existing.path == route.path) && "duplicate route");
     (void)existing;
   }
   std::vector<std::string> segments;

@@ -1,10 +1,10 @@
 #include "http/server.h"
 
-#include <thread>
-#include <vector>
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include <thread>
+#include <vector>
 
 #include "core/id.h"
 #include "http/connection.h"
@@ -34,8 +34,8 @@ class Server::Impl {
     asio::error_code ec;
     const auto address = asio::ip::make_address(shared_.options.listen_address, ec);
     if (ec) {
-      return Error::Validation("listen", fmt::format("'{}' is not an IP address",
-                                                     shared_.options.listen_address));
+      return Error::Validation(
+          "listen", fmt::format("'{}' is not an IP address", shared_.options.listen_address));
     }
     const asio::ip::tcp::endpoint endpoint(address, shared_.options.port);
     auto& acceptor = *acceptor_;
@@ -45,8 +45,8 @@ class Server::Impl {
     if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) {
       return Error::Unavailable(fmt::format("cannot listen on {}:{}: {}",
-                                            shared_.options.listen_address,
-                                            shared_.options.port, ec.message()));
+                                            shared_.options.listen_address, shared_.options.port,
+                                            ec.message()));
     }
     port_ = acceptor.local_endpoint().port();
     return Ok();
@@ -122,24 +122,24 @@ class Server::Impl {
 
   void Accept() {
     Worker& target = *workers_[next_worker_++ % workers_.size()];
-    acceptor_->async_accept(target.context, [this, &target](const asio::error_code& ec,
-                                                            asio::ip::tcp::socket socket) {
-      if (!acceptor_->is_open()) return;
-      if (ec) {
-        // Typically out of file descriptors: back off briefly instead of spinning.
-        spdlog::warn("accept failed: {}", ec.message());
-        retry_timer_->expires_after(std::chrono::milliseconds(100));
-        retry_timer_->async_wait([this](const asio::error_code& wait_ec) {
-          if (!wait_ec) Accept();
+    acceptor_->async_accept(
+        target.context, [this, &target](const asio::error_code& ec, asio::ip::tcp::socket socket) {
+          if (!acceptor_->is_open()) return;
+          if (ec) {
+            // Typically out of file descriptors: back off briefly instead of spinning.
+            spdlog::warn("accept failed: {}", ec.message());
+            retry_timer_->expires_after(std::chrono::milliseconds(100));
+            retry_timer_->async_wait([this](const asio::error_code& wait_ec) {
+              if (!wait_ec) Accept();
+            });
+            return;
+          }
+          asio::error_code ignored;
+          socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+          auto connection = std::make_shared<Connection>(std::move(socket), target, shared_);
+          asio::post(target.context, [connection] { connection->Start(); });
+          Accept();
         });
-        return;
-      }
-      asio::error_code ignored;
-      socket.set_option(asio::ip::tcp::no_delay(true), ignored);
-      auto connection = std::make_shared<Connection>(std::move(socket), target, shared_);
-      asio::post(target.context, [connection] { connection->Start(); });
-      Accept();
-    });
   }
 
   ServerShared shared_;

@@ -1,12 +1,12 @@
 // The server in-process with test routes: SSE, HEAD, 100-continue, exceptions, draining.
 #include "http/server.h"
 
+#include <gtest/gtest.h>
+
 #include <condition_variable>
 #include <mutex>
-#include <thread>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "http_client.h"
 
@@ -63,7 +63,8 @@ TEST_F(ServerTest, ExpectContinueGetsA100ThenTheResponse) {
                Handler([](const Request& r) { return Response::Text(200, r.body); })});
   Start();
   HttpConnection connection(port());
-  connection.Send("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n");
+  connection.Send(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n");
   std::string received;
   ASSERT_TRUE(connection.ReadUntil("\r\n\r\n", &received));
   EXPECT_EQ(received, "HTTP/1.1 100 Continue\r\n\r\n");
@@ -103,14 +104,15 @@ TEST_F(ServerTest, SseStreamsEventsFromAnyThreadInOrder) {
   std::condition_variable opened;
   std::shared_ptr<SseStream> stream;
   std::string last_event_id;
-  router_.Add({Method::kGet, "/events", kPublic,
-               SseHandler([&](const Request& r, std::shared_ptr<SseStream> s) -> std::optional<Response> {
-                 std::lock_guard lock(mutex);
-                 last_event_id = std::string(r.Header("Last-Event-ID").value_or(""));
-                 stream = std::move(s);
-                 opened.notify_all();
-                 return std::nullopt;
-               })});
+  router_.Add(
+      {Method::kGet, "/events", kPublic,
+       SseHandler([&](const Request& r, std::shared_ptr<SseStream> s) -> std::optional<Response> {
+         std::lock_guard lock(mutex);
+         last_event_id = std::string(r.Header("Last-Event-ID").value_or(""));
+         stream = std::move(s);
+         opened.notify_all();
+         return std::nullopt;
+       })});
   Start();
   HttpConnection connection(port());
   connection.Send("GET /events HTTP/1.1\r\nHost: x\r\nLast-Event-ID: 41\r\n\r\n");
@@ -152,10 +154,11 @@ TEST_F(ServerTest, SseStreamsEventsFromAnyThreadInOrder) {
 }
 
 TEST_F(ServerTest, SseHandlerMayRefuseWithAnErrorResponse) {
-  router_.Add({Method::kGet, "/events/{id}", kPublic,
-               SseHandler([](const Request&, const std::shared_ptr<SseStream>&) -> std::optional<Response> {
-                 return ErrorResponse(Error::NotFound("no such run"));
-               })});
+  router_.Add(
+      {Method::kGet, "/events/{id}", kPublic,
+       SseHandler([](const Request&, const std::shared_ptr<SseStream>&) -> std::optional<Response> {
+         return ErrorResponse(Error::NotFound("no such run"));
+       })});
   Start();
   EXPECT_EQ(testing::Request(port(), "GET", "/events/x").status, 404);
 }
@@ -165,18 +168,19 @@ TEST_F(ServerTest, ClientDisconnectClosesTheStream) {
   std::condition_variable changed;
   std::shared_ptr<SseStream> stream;
   bool closed = false;
-  router_.Add({Method::kGet, "/events", kPublic,
-               SseHandler([&](const Request&, std::shared_ptr<SseStream> s) -> std::optional<Response> {
-                 s->OnClose([&] {
-                   std::lock_guard lock(mutex);
-                   closed = true;
-                   changed.notify_all();
-                 });
-                 std::lock_guard lock(mutex);
-                 stream = std::move(s);
-                 changed.notify_all();
-                 return std::nullopt;
-               })});
+  router_.Add(
+      {Method::kGet, "/events", kPublic,
+       SseHandler([&](const Request&, std::shared_ptr<SseStream> s) -> std::optional<Response> {
+         s->OnClose([&] {
+           std::lock_guard lock(mutex);
+           closed = true;
+           changed.notify_all();
+         });
+         std::lock_guard lock(mutex);
+         stream = std::move(s);
+         changed.notify_all();
+         return std::nullopt;
+       })});
   Start();
   {
     HttpConnection connection(port());
@@ -193,13 +197,14 @@ TEST_F(ServerTest, ShutdownEndsOpenStreams) {
   std::mutex mutex;
   std::condition_variable opened;
   std::shared_ptr<SseStream> stream;
-  router_.Add({Method::kGet, "/events", kPublic,
-               SseHandler([&](const Request&, std::shared_ptr<SseStream> s) -> std::optional<Response> {
-                 std::lock_guard lock(mutex);
-                 stream = std::move(s);
-                 opened.notify_all();
-                 return std::nullopt;
-               })});
+  router_.Add(
+      {Method::kGet, "/events", kPublic,
+       SseHandler([&](const Request&, std::shared_ptr<SseStream> s) -> std::optional<Response> {
+         std::lock_guard lock(mutex);
+         stream = std::move(s);
+         opened.notify_all();
+         return std::nullopt;
+       })});
   Start();
   HttpConnection connection(port());
   connection.Send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");

@@ -28,7 +28,8 @@ std::string FormatSseEvent(const SseEvent& event) {
     out += '\n';
     if (nl == std::string_view::npos) break;
     // Treat CRLF as one line break.
-    const std::size_t skip = (data[nl] == '\r' && nl + 1 < data.size() && data[nl + 1] == '\n') ? 2 : 1;
+    const std::size_t skip =
+        (data[nl] == '\r' && nl + 1 < data.size() && data[nl + 1] == '\n') ? 2 : 1;
     data.remove_prefix(nl + skip);
   }
   out += '\n';

@@ -1,7 +1,7 @@
 // The command line: help, version, configuration precedence and one-line errors.
-#include <fstream>
-
 #include <gtest/gtest.h>
+
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "batuta_process.h"
@@ -35,7 +35,8 @@ TEST(CliTest, HelpListsCommandsAndSettings) {
 
 TEST(CliTest, InvalidEnvironmentSettingStopsStartupWithOneLine) {
   TempDir dir;
-  const auto result = RunBatuta({"serve", "--data-dir", dir.path().string()}, {"BATUTA_PORT=eighty"});
+  const auto result =
+      RunBatuta({"serve", "--data-dir", dir.path().string()}, {"BATUTA_PORT=eighty"});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_EQ(CountLines(result.err), 1) << result.err;
   EXPECT_NE(result.err.find("invalid setting port (from BATUTA_PORT)"), std::string::npos)
@@ -62,19 +63,19 @@ TEST(CliTest, ConfigFileErrorsNameFileAndLine) {
   std::ofstream(file) << "colour = blue\n";
   const auto unknown = RunBatuta({"serve", "--config", file.string()});
   EXPECT_EQ(unknown.exit_code, 2);
-  EXPECT_NE(unknown.err.find("line 1: unknown setting 'colour'"), std::string::npos)
-      << unknown.err;
+  EXPECT_NE(unknown.err.find("line 1: unknown setting 'colour'"), std::string::npos) << unknown.err;
 }
 
 TEST(CliTest, FlagsBeatEnvironmentWhichBeatsTheConfigFile) {
   TempDir dir;
   const auto file = dir.path() / "batuta.conf";
-  // The file asks for another loopback address (the listening line would not match); the environment overrides it; the flag overrides
-  // the environment's data folder.
+  // The file asks for another loopback address (the listening line would not match); the
+  // environment overrides it; the flag overrides the environment's data folder.
   std::ofstream(file) << "listen = 127.0.0.2\ndata-dir = " << (dir.path() / "from-file").string()
                       << "\n";
-  BatutaServer server(dir.path() / "from-flag", {"--config", file.string()},
-                      {"BATUTA_LISTEN=127.0.0.1", "BATUTA_DATA_DIR=" + (dir.path() / "from-env").string()});
+  BatutaServer server(
+      dir.path() / "from-flag", {"--config", file.string()},
+      {"BATUTA_LISTEN=127.0.0.1", "BATUTA_DATA_DIR=" + (dir.path() / "from-env").string()});
   EXPECT_EQ(Request(server.port(), "GET", "/healthz").status, 200);
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "from-flag" / "batuta.db"));
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "from-env"));
@@ -97,8 +98,8 @@ TEST(CliTest, MigrateAppliesOnceAndReportsStatus) {
 TEST(CliTest, PortInUseIsAClearError) {
   TempDir dir;
   BatutaServer first(dir.path() / "a");
-  const auto second = RunBatuta({"serve", "--data-dir", (dir.path() / "b").string(), "--port",
-                                 std::to_string(first.port())});
+  const auto second = RunBatuta(
+      {"serve", "--data-dir", (dir.path() / "b").string(), "--port", std::to_string(first.port())});
   EXPECT_EQ(second.exit_code, 1);
   EXPECT_NE(second.err.find("cannot listen on 127.0.0.1:" + std::to_string(first.port())),
             std::string::npos)

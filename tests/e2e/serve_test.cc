@@ -1,15 +1,14 @@
 // `batuta serve` as a client sees it: health, errors for bad input, limits, shutdown, restart.
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <thread>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "batuta_process.h"
 #include "http_client.h"
@@ -114,8 +113,8 @@ TEST_F(ServeTest, OversizedChunkedBodyGets413) {
 
 TEST_F(ServeTest, OversizedHeadersGet431) {
   BatutaServer server(dir_.path() / "data", {"--max-header-size", "2KiB"});
-  const auto reply = Request(server.port(), "GET", "/healthz", {},
-                             {"X-Big: " + std::string(4000, 'h')});
+  const auto reply =
+      Request(server.port(), "GET", "/healthz", {}, {"X-Big: " + std::string(4000, 'h')});
   EXPECT_EQ(reply.status, 431);
   EXPECT_EQ(ErrorCodeOf(reply), "headers_too_large");
 }

@@ -1,7 +1,7 @@
 // The web app as a browser gets it from the binary (--web-dir and embedded).
-#include <fstream>
-
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 #include "batuta_process.h"
 #include "http_client.h"
@@ -35,8 +35,8 @@ TEST_F(WebDirTest, ServesFilesWithTypesAndCaching) {
   EXPECT_EQ(script.Header("Cache-Control"), "public, max-age=31536000, immutable");
 
   const auto etag = script.Header("ETag").value_or("");
-  const auto again = Request(server.port(), "GET", "/assets/index-4f3a9c.js", {},
-                             {"If-None-Match: " + etag});
+  const auto again =
+      Request(server.port(), "GET", "/assets/index-4f3a9c.js", {}, {"If-None-Match: " + etag});
   EXPECT_EQ(again.status, 304);
 }
 

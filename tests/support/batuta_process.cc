@@ -135,8 +135,8 @@ ProcessResult RunBatuta(const std::vector<std::string>& args, const std::vector<
 BatutaServer::BatutaServer(const std::filesystem::path& data_dir,
                            std::vector<std::string> extra_args, std::vector<std::string> env) {
   stderr_file_ = data_dir.parent_path() / (data_dir.filename().string() + ".stderr");
-  std::vector<std::string> args{"serve", "--listen", "127.0.0.1", "--port", "0", "--data-dir",
-                                data_dir.string()};
+  std::vector<std::string> args{"serve", "--listen",   "127.0.0.1",      "--port",
+                                "0",     "--data-dir", data_dir.string()};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   int out_fd = -1;
   pid_ = Spawn(args, env, stderr_file_, &out_fd);

@@ -100,7 +100,8 @@ bool HttpConnection::WaitForClose(std::chrono::milliseconds timeout) {
   return true;
 }
 
-std::optional<HttpReply> HttpConnection::ReadReply(std::chrono::milliseconds timeout, bool head_only) {
+std::optional<HttpReply> HttpConnection::ReadReply(std::chrono::milliseconds timeout,
+                                                   bool head_only) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::size_t head_end;
   while ((head_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
@@ -116,8 +117,8 @@ std::optional<HttpReply> HttpConnection::ReadReply(std::chrono::milliseconds tim
   while (line_end != std::string::npos) {
     const std::size_t start = line_end + 2;
     line_end = head.find("\r\n", start);
-    const std::string line = head.substr(start, line_end == std::string::npos ? std::string::npos
-                                                                              : line_end - start);
+    const std::string line =
+        head.substr(start, line_end == std::string::npos ? std::string::npos : line_end - start);
     const auto colon = line.find(':');
     if (colon == std::string::npos) continue;
     std::string value = line.substr(colon + 1);
@@ -168,7 +169,8 @@ HttpReply Request(std::uint16_t port, std::string_view method, std::string_view 
   request += body;
   connection.Send(request);
   auto reply = connection.ReadReply(std::chrono::seconds(10), method == "HEAD");
-  if (!reply) throw std::runtime_error("no reply for " + std::string(method) + " " + std::string(target));
+  if (!reply)
+    throw std::runtime_error("no reply for " + std::string(method) + " " + std::string(target));
   return *reply;
 }
 
