@@ -241,62 +241,48 @@ int Connection::OnMessageBegin() {
   return 0;
 }
 
-int Connection::OnUrl(const char* at, std::size_t length) {
+bool Connection::CountHeadBytes(std::size_t length) {
   header_bytes_ += length;
-  if (header_bytes_ > shared_.options.max_header_bytes) {
-    parse_error_ = Error{
-        ErrorCode::kHeadersTooLarge,
-        fmt::format("request line and headers exceed {} bytes", shared_.options.max_header_bytes)};
-    return -1;
-  }
+  if (header_bytes_ <= shared_.options.max_header_bytes) return true;
+  parse_error_ = Error{
+      ErrorCode::kHeadersTooLarge,
+      fmt::format("request line and headers exceed {} bytes", shared_.options.max_header_bytes)};
+  return false;
+}
+
+bool Connection::CommitHeader() {
+  request_.headers.emplace_back(std::move(header_field_), std::move(header_value_));
+  header_field_.clear();
+  header_value_.clear();
+  in_header_value_ = false;
+  if (request_.headers.size() <= shared_.options.max_header_count) return true;
+  parse_error_ = Error{ErrorCode::kHeadersTooLarge,
+                       fmt::format("more than {} header fields", shared_.options.max_header_count)};
+  return false;
+}
+
+int Connection::OnUrl(const char* at, std::size_t length) {
+  if (!CountHeadBytes(length)) return -1;
   request_.target.append(at, length);
   return 0;
 }
 
 int Connection::OnHeaderField(const char* at, std::size_t length) {
-  if (in_header_value_) {
-    request_.headers.emplace_back(std::move(header_field_), std::move(header_value_));
-    header_field_.clear();
-    header_value_.clear();
-    in_header_value_ = false;
-    if (request_.headers.size() >= shared_.options.max_header_count) {
-      parse_error_ =
-          Error{ErrorCode::kHeadersTooLarge,
-                fmt::format("more than {} header fields", shared_.options.max_header_count)};
-      return -1;
-    }
-  }
-  header_bytes_ += length;
-  if (header_bytes_ > shared_.options.max_header_bytes) {
-    parse_error_ = Error{
-        ErrorCode::kHeadersTooLarge,
-        fmt::format("request line and headers exceed {} bytes", shared_.options.max_header_bytes)};
-    return -1;
-  }
+  if (in_header_value_ && !CommitHeader()) return -1;
+  if (!CountHeadBytes(length)) return -1;
   header_field_.append(at, length);
   return 0;
 }
 
 int Connection::OnHeaderValue(const char* at, std::size_t length) {
   in_header_value_ = true;
-  header_bytes_ += length;
-  if (header_bytes_ > shared_.options.max_header_bytes) {
-    parse_error_ = Error{
-        ErrorCode::kHeadersTooLarge,
-        fmt::format("request line and headers exceed {} bytes", shared_.options.max_header_bytes)};
-    return -1;
-  }
+  if (!CountHeadBytes(length)) return -1;
   header_value_.append(at, length);
   return 0;
 }
 
 int Connection::OnHeadersComplete() {
-  if (in_header_value_ || !header_field_.empty()) {
-    request_.headers.emplace_back(std::move(header_field_), std::move(header_value_));
-    header_field_.clear();
-    header_value_.clear();
-    in_header_value_ = false;
-  }
+  if ((in_header_value_ || !header_field_.empty()) && !CommitHeader()) return -1;
   // http_parser leaves content_length at ULLONG_MAX when no Content-Length was sent.
   const bool has_length = parser_.content_length != ULLONG_MAX;
   if (has_length && parser_.content_length > shared_.options.max_body_bytes) {

@@ -99,6 +99,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void DisarmTimer();
   void Close();
   void ResetRequest();
+  // Adds to the size of the request head; false (with parse_error_ set) past the limit.
+  bool CountHeadBytes(std::size_t length);
+  // Moves the header being parsed into request_.headers; false past the header count limit.
+  bool CommitHeader();
   void LogAccess(int status, std::size_t body_bytes) const;
   std::string NextRequestId(const Request& request);
 

@@ -44,19 +44,13 @@ void PrintTo(const StoreFactory& factory, std::ostream* os) { *os << factory.nam
 
 void StoreConformanceTest::SetUp() {
   clock_.Set(kStart);
-  std::string pattern =
-      (std::filesystem::temp_directory_path() / "batuta-store-conformance-XXXXXX").string();
-  ASSERT_NE(::mkdtemp(pattern.data()), nullptr) << "mkdtemp failed for " << pattern;
-  dir_ = pattern;
+  temp_dir_.emplace();
+  dir_ = temp_dir_->path();
   ASSERT_FALSE(GetParam().migrations.empty()) << "the factory must list its migrations";
   ASSERT_TRUE(ValidateMigrations(GetParam().migrations).ok());
 }
 
-void StoreConformanceTest::TearDown() {
-  if (dir_.empty()) return;
-  std::error_code ec;
-  std::filesystem::remove_all(dir_, ec);
-}
+void StoreConformanceTest::TearDown() { temp_dir_.reset(); }
 
 std::unique_ptr<Store> StoreConformanceTest::OpenOrFail(
     std::optional<std::vector<Migration>> migrations) {

@@ -14,6 +14,7 @@
 #include "core/result.h"
 #include "store/migration.h"
 #include "store/store.h"
+#include "temp_dir.h"
 
 namespace batuta::conformance {
 
@@ -63,7 +64,8 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
   // The first version after the built-in ones.
   int NextVersion() const;
 
-  std::filesystem::path dir_;
+  std::optional<testing::TempDir> temp_dir_;
+  std::filesystem::path dir_;  // temp_dir_'s path
   ManualClock clock_{TimePoint{}};
 };
 

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 
@@ -85,22 +86,26 @@ std::optional<int> WaitForExit(pid_t pid, std::chrono::milliseconds timeout) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// Appends what arrives on `fd` to `out` until `done(out)`, end of file, or the deadline.
+void ReadUntil(int fd, std::chrono::steady_clock::time_point deadline, std::string& out,
+               const std::function<bool(const std::string&)>& done) {
+  char buffer[4096];
+  while (!done(out)) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd p{fd, POLLIN, 0};
+    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) return;
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n <= 0) return;
+    out.append(buffer, static_cast<std::size_t>(n));
+  }
+}
+
 }  // namespace
 
 std::string BatutaBinary() {
   if (const char* override_path = std::getenv("BATUTA_TEST_BINARY")) return override_path;
   return BATUTA_BINARY_PATH;
-}
-
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "batuta-test-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
 }
 
 ProcessResult RunBatuta(const std::vector<std::string>& args, const std::vector<std::string>& env,
@@ -110,17 +115,8 @@ ProcessResult RunBatuta(const std::vector<std::string>& args, const std::vector<
   int out_fd = -1;
   const pid_t pid = Spawn(args, env, err_file, &out_fd);
   ProcessResult result;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  char buffer[4096];
-  while (true) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    pollfd p{out_fd, POLLIN, 0};
-    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-    const ssize_t n = ::read(out_fd, buffer, sizeof buffer);
-    if (n <= 0) break;
-    result.out.append(buffer, static_cast<std::size_t>(n));
-  }
+  ReadUntil(out_fd, std::chrono::steady_clock::now() + timeout, result.out,
+            [](const std::string&) { return false; });
   ::close(out_fd);
   auto code = WaitForExit(pid, std::chrono::milliseconds(5000));
   if (!code) {
@@ -142,22 +138,14 @@ BatutaServer::BatutaServer(const std::filesystem::path& data_dir,
   pid_ = Spawn(args, env, stderr_file_, &out_fd);
 
   // Sanitizer builds start slowly; the bound is generous and only hit on a real failure.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  std::string out;
   const std::string marker = "batuta listening on http://127.0.0.1:";
-  char buffer[1024];
-  while (out.find('\n', out.find(marker) == std::string::npos ? 0 : out.find(marker)) ==
-             std::string::npos ||
-         out.find(marker) == std::string::npos) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    pollfd p{out_fd, POLLIN, 0};
-    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-    const ssize_t n = ::read(out_fd, buffer, sizeof buffer);
-    if (n <= 0) break;
-    out.append(buffer, static_cast<std::size_t>(n));
-  }
-  ::close(out_fd);  // later writes to stdout get EPIPE, which the server ignores
+  std::string out;
+  ReadUntil(out_fd, std::chrono::steady_clock::now() + std::chrono::seconds(60), out,
+            [&marker](const std::string& so_far) {
+              const auto at = so_far.find(marker);
+              return at != std::string::npos && so_far.find('\n', at) != std::string::npos;
+            });
+  ::close(out_fd);  // the server writes nothing after its listening line
   const auto at = out.find(marker);
   if (at == std::string::npos) {
     ::kill(pid_, SIGKILL);

@@ -12,20 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.h"
+
 namespace batuta::testing {
-
-// A temporary folder removed (recursively) on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 struct ProcessResult {
   int exit_code = -1;  // -1 when killed by a signal

@@ -8,8 +8,8 @@
 #include <thread>
 
 #include "store/sqlite/connection_pool.h"
-#include "store/sqlite/test_temp_dir.h"
 #include "store/sqlite/transaction.h"
+#include "temp_dir.h"
 
 namespace batuta::sqlite {
 namespace {
@@ -43,7 +43,7 @@ class ConnectionTest : public ::testing::Test {
     return statement->ColumnInt(0);
   }
 
-  TestTempDir dir_;
+  testing::TempDir dir_;
   std::filesystem::path file_ = dir_.path() / "test.db";
 };
 

@@ -11,12 +11,12 @@
 #include <sstream>
 
 #include "store/sqlite/migrations.h"
-#include "store/sqlite/test_temp_dir.h"
+#include "temp_dir.h"
 
 namespace batuta {
 namespace {
 
-using sqlite::TestTempDir;
+using testing::TempDir;
 
 const TimePoint kStart = std::chrono::sys_days(std::chrono::year{2026} / 1 / 2) +
                          std::chrono::hours(3) + std::chrono::minutes(4) + std::chrono::seconds(5) +
@@ -93,7 +93,7 @@ class SqliteStoreTest : public ::testing::Test {
 
   static int NextVersion() { return static_cast<int>(SqliteMigrations().size()) + 1; }
 
-  TestTempDir dir_;
+  TempDir dir_;
   std::filesystem::path file_ = dir_.path() / "data" / "batuta.db";
   ManualClock clock_{kStart};
 };
