@@ -93,6 +93,7 @@ int Serve(const Config& config) {
   options.listen_address = config.listen;
   options.port = config.port;
   options.io_threads = config.http_threads;
+  options.handler_threads = config.handler_threads;
   options.max_body_bytes = config.max_body_bytes;
   options.max_header_bytes = config.max_header_bytes;
   options.request_timeout = config.request_timeout;

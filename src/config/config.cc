@@ -120,6 +120,16 @@ std::vector<SettingSpec> BuildSettings() {
          c.http_threads = *n;
          return Ok();
        }},
+      {"handler-threads", "BATUTA_HANDLER_THREADS",
+       "threads for request handlers that may block (store queries)",
+       [](Config& c, std::string_view v) -> Status {
+         const auto n = ParseInteger<int>(v);
+         if (!n || *n < 1 || *n > 256) {
+           return Invalid(fmt::format("'{}' is not a thread count (1-256)", v));
+         }
+         c.handler_threads = *n;
+         return Ok();
+       }},
       {"max-body-size", "BATUTA_MAX_BODY_SIZE", "largest accepted request body (like 1MiB)",
        [](Config& c, std::string_view v) { return ApplySize(c.max_body_bytes, v, 1024); }},
       {"max-header-size", "BATUTA_MAX_HEADER_SIZE",

@@ -28,6 +28,7 @@ struct Config {
   LogFormat log_format = LogFormat::kText;
   bool access_log = true;
   int http_threads = 0;
+  int handler_threads = 4;
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_header_bytes = 16 << 10;
   std::chrono::milliseconds request_timeout{30'000};

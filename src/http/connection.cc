@@ -343,53 +343,74 @@ void Connection::HandleRequest() {
   request_.path = std::move(*path);
   if (question != std::string_view::npos) request_.query = std::string(target.substr(question + 1));
 
-  Response response;
-  std::shared_ptr<Stream> stream;
-  Dispatch(request_, response, stream);
-  if (stream) {
-    StartStream(std::move(stream));
-  } else {
+  Dispatch();
+}
+
+void Connection::Dispatch() {
+  const Router& router = *shared_.router;
+  const auto match = router.Find(request_);
+  if (match.route != nullptr) {
+    if (const auto* handler = std::get_if<Handler>(&match.route->handler)) {
+      if (match.route->execution == Execution::kPool) {
+        RunOnPool(*handler);
+      } else {
+        WriteResponse(CallHandler(*handler));
+      }
+      return;
+    }
+    const auto& sse_handler = std::get<SseHandler>(match.route->handler);
+    auto stream = std::make_shared<Stream>(weak_from_this(), worker_.context.get_executor());
+    std::optional<Response> refused;
+    try {
+      refused = sse_handler(request_, stream);
+    } catch (const std::exception& e) {
+      spdlog::error("request {} {} {} failed: {}", request_.request_id, MethodName(request_.method),
+                    request_.path, e.what());
+      refused = ErrorResponse(Error::Internal(e.what()));
+    }
+    if (refused) {
+      stream->MarkClosed();
+      WriteResponse(*refused);
+    } else {
+      StartStream(std::move(stream));
+    }
+    return;
+  }
+  if (match.path_exists) {
+    auto response = ErrorResponse(
+        Error{ErrorCode::kMethodNotAllowed,
+              fmt::format("{} is not allowed on {}", MethodName(request_.method), request_.path)});
+    response.SetHeader("Allow", match.allow);
     WriteResponse(response);
+    return;
+  }
+  const bool safe_method = request_.method == Method::kGet || request_.method == Method::kHead;
+  if (safe_method && router.Fallback()) {
+    WriteResponse(CallHandler(router.Fallback()));
+    return;
+  }
+  WriteResponse(ErrorResponse(Error::NotFound(fmt::format("no route for {}", request_.path))));
+}
+
+Response Connection::CallHandler(const Handler& handler) const {
+  try {
+    return handler(request_);
+  } catch (const std::exception& e) {
+    spdlog::error("request {} {} {} failed: {}", request_.request_id, MethodName(request_.method),
+                  request_.path, e.what());
+    return ErrorResponse(Error::Internal(e.what()));
   }
 }
 
-void Connection::Dispatch(Request& request, Response& response, std::shared_ptr<Stream>& stream) {
-  const Router& router = *shared_.router;
-  try {
-    const auto match = router.Find(request);
-    if (match.route != nullptr) {
-      if (const auto* handler = std::get_if<Handler>(&match.route->handler)) {
-        response = (*handler)(request);
-        return;
-      }
-      const auto& sse_handler = std::get<SseHandler>(match.route->handler);
-      auto candidate = std::make_shared<Stream>(weak_from_this(), worker_.context.get_executor());
-      if (auto refused = sse_handler(request, candidate)) {
-        candidate->MarkClosed();
-        response = std::move(*refused);
-        return;
-      }
-      stream = std::move(candidate);
-      return;
-    }
-    if (match.path_exists) {
-      response = ErrorResponse(
-          Error{ErrorCode::kMethodNotAllowed,
-                fmt::format("{} is not allowed on {}", MethodName(request.method), request.path)});
-      response.SetHeader("Allow", match.allow);
-      return;
-    }
-    const bool safe_method = request.method == Method::kGet || request.method == Method::kHead;
-    if (safe_method && router.Fallback()) {
-      response = router.Fallback()(request);
-      return;
-    }
-    response = ErrorResponse(Error::NotFound(fmt::format("no route for {}", request.path)));
-  } catch (const std::exception& e) {
-    spdlog::error("request {} {} {} failed: {}", request.request_id, MethodName(request.method),
-                  request.path, e.what());
-    response = ErrorResponse(Error::Internal(e.what()));
-  }
+void Connection::RunOnPool(const Handler& handler) {
+  // `handler` lives in the Router, which outlives the server. The connection stays in
+  // kHandling (no reads, no parsing) until the response comes back to its own thread.
+  asio::post(*shared_.handler_pool, [self = shared_from_this(), &handler] {
+    Response response = self->CallHandler(handler);
+    asio::post(self->worker_.context, [self, response = std::move(response)] {
+      if (self->state_ == State::kHandling) self->WriteResponse(response);
+    });
+  });
 }
 
 std::string Connection::NextRequestId(const Request& request) {

@@ -33,6 +33,7 @@ struct ServerShared {
   const Router* router = nullptr;
   http_parser_settings parser_settings{};
   std::atomic<bool> draining{false};
+  std::optional<asio::thread_pool> handler_pool;  // runs Execution::kPool handlers
 
   std::mutex mutex;
   std::condition_variable all_closed;  // signalled when live_connections drops to 0
@@ -88,7 +89,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnRead(const asio::error_code& ec, std::size_t n);
   void Parse();
   void HandleRequest();
-  void Dispatch(Request& request, Response& response, std::shared_ptr<Stream>& stream);
+  void Dispatch();
+  // Runs a handler, turning an exception into a 500. Thread-safe with respect to this
+  // connection while it is in State::kHandling (nothing else touches request_ then).
+  Response CallHandler(const Handler& handler) const;
+  void RunOnPool(const Handler& handler);
   void StartStream(std::shared_ptr<Stream> stream);
   void WriteResponse(const Response& response);
   void FailRequest(const Error& error);

@@ -17,6 +17,8 @@ class Server::Impl {
     shared_.options = std::move(options);
     shared_.router = &router;
     shared_.parser_settings = MakeParserSettings();
+    shared_.handler_pool.emplace(
+        static_cast<std::size_t>(std::max(1, shared_.options.handler_threads)));
     const std::string id_prefix = RandomHex(4);
     int threads = shared_.options.io_threads;
     if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -97,6 +99,9 @@ class Server::Impl {
     guards_.clear();
     for (auto& thread : threads_) thread.join();
     threads_.clear();
+    // Handlers still running finish; their responses go nowhere (the loops have stopped).
+    shared_.handler_pool->stop();
+    shared_.handler_pool->join();
   }
 
  private:

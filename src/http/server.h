@@ -16,6 +16,7 @@ struct ServerOptions {
   std::string listen_address = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: any free port (see Server::Port)
   int io_threads = 0;         // 0: one per core
+  int handler_threads = 4;    // threads for Execution::kPool handlers
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_header_bytes = 16 << 10;  // request line + all header fields
   std::size_t max_header_count = 100;

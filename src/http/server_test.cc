@@ -19,7 +19,7 @@ class ServerTest : public ::testing::Test {
  protected:
   void Start(ServerOptions options = {}) {
     options.port = 0;
-    options.io_threads = 2;
+    if (options.io_threads == 0) options.io_threads = 2;
     options.access_log = false;
     server_ = std::make_unique<Server>(options, router_);
     ASSERT_TRUE(server_->Listen().ok());
@@ -215,6 +215,41 @@ TEST_F(ServerTest, ShutdownEndsOpenStreams) {
   server_->Shutdown(std::chrono::seconds(5));
   EXPECT_TRUE(connection.WaitForClose());
   EXPECT_FALSE(stream->IsOpen());
+}
+
+// One I/O thread: a handler blocked on the pool must not hold up other connections.
+TEST_F(ServerTest, BlockingHandlersDoNotStallTheEventLoop) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool slow_started = false;
+  bool release = false;
+  router_.Add({Method::kGet, "/slow", kPublic, Handler([&](const Request&) {
+                 std::unique_lock lock(mutex);
+                 slow_started = true;
+                 changed.notify_all();
+                 changed.wait(lock, [&] { return release; });
+                 return Response::Text(200, "slow");
+               })});
+  router_.Add({Method::kGet, "/fast", kPublic,
+               Handler([](const Request&) { return Response::Text(200, "fast"); })});
+  ServerOptions options;
+  options.io_threads = 1;
+  Start(options);
+  HttpConnection slow(port());
+  slow.Send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+  {
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return slow_started; });
+  }
+  EXPECT_EQ(testing::Request(port(), "GET", "/fast").body, "fast");
+  {
+    std::lock_guard lock(mutex);
+    release = true;
+    changed.notify_all();
+  }
+  const auto reply = slow.ReadReply();
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(reply->body, "slow");
 }
 
 TEST_F(ServerTest, ListenReportsBadAddresses) {
