@@ -60,6 +60,9 @@ printf '|%s|%s|%s|%s|\n' "------------------------------------" "------------:" 
 
 start_batuta quiet --access-log false
 run_wrk "batuta, access log off" "http://127.0.0.1:$port/healthz"
+# For scale, not for the peer comparison: a route that runs on the handler pool and reads the
+# store (SQLite ping + migration state) on every request.
+run_wrk "batuta GET /readyz (pool + SQLite)" "http://127.0.0.1:$port/readyz"
 stop_last
 
 start_batuta logged
