@@ -40,6 +40,7 @@ std::vector<std::string> MergedEnvironment(const std::vector<std::string>& extra
 
 std::vector<char*> Pointers(std::vector<std::string>& strings) {
   std::vector<char*> out;
+  out.reserve(strings.size() + 1);
   for (auto& s : strings) out.push_back(s.data());
   out.push_back(nullptr);
   return out;
@@ -129,7 +130,8 @@ ProcessResult RunBatuta(const std::vector<std::string>& args, const std::vector<
 }
 
 BatutaServer::BatutaServer(const std::filesystem::path& data_dir,
-                           std::vector<std::string> extra_args, std::vector<std::string> env) {
+                           const std::vector<std::string>& extra_args,
+                           const std::vector<std::string>& env) {
   stderr_file_ = data_dir.parent_path() / (data_dir.filename().string() + ".stderr");
   std::vector<std::string> args{"serve", "--listen",   "127.0.0.1",      "--port",
                                 "0",     "--data-dir", data_dir.string()};

@@ -31,8 +31,9 @@ class BatutaServer {
  public:
   // Starts `batuta serve --listen 127.0.0.1 --port 0 --data-dir <data_dir> extra...` and waits
   // for its "listening" line. Throws std::runtime_error (with its stderr) if it does not come.
-  BatutaServer(const std::filesystem::path& data_dir, std::vector<std::string> extra_args = {},
-               std::vector<std::string> env = {});
+  BatutaServer(const std::filesystem::path& data_dir,
+               const std::vector<std::string>& extra_args = {},
+               const std::vector<std::string>& env = {});
   ~BatutaServer();  // SIGKILL if still running
   BatutaServer(const BatutaServer&) = delete;
   BatutaServer& operator=(const BatutaServer&) = delete;

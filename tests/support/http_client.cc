@@ -157,7 +157,7 @@ std::optional<HttpReply> HttpConnection::ReadReply(std::chrono::milliseconds tim
 }
 
 HttpReply Request(std::uint16_t port, std::string_view method, std::string_view target,
-                  std::string_view body, std::vector<std::string> extra_headers) {
+                  std::string_view body, const std::vector<std::string>& extra_headers) {
   HttpConnection connection(port);
   std::string request = std::string(method) + " " + std::string(target) + " HTTP/1.1\r\n";
   request += "Host: 127.0.0.1\r\nConnection: close\r\n";

@@ -51,6 +51,6 @@ class HttpConnection {
 
 // One request on a fresh connection. `extra_headers` are full lines without CRLF.
 HttpReply Request(std::uint16_t port, std::string_view method, std::string_view target,
-                  std::string_view body = {}, std::vector<std::string> extra_headers = {});
+                  std::string_view body = {}, const std::vector<std::string>& extra_headers = {});
 
 }  // namespace batuta::testing
