@@ -11,10 +11,12 @@ if(CLANG_FORMAT)
   add_custom_target(format-check
     COMMAND ${CLANG_FORMAT} --dry-run --Werror ${batuta_lint_sources}
     WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
-    COMMENT "clang-format: checking ${CMAKE_SOURCE_DIR}")
+    COMMENT "clang-format: checking ${CMAKE_SOURCE_DIR}"
+    VERBATIM)
   add_custom_target(format
     COMMAND ${CLANG_FORMAT} -i ${batuta_lint_sources}
-    WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+    WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
+    VERBATIM)
 endif()
 if(RUN_CLANG_TIDY)
   # Only batuta's translation units (not generated files or dependencies).
@@ -22,6 +24,7 @@ if(RUN_CLANG_TIDY)
     COMMAND ${RUN_CLANG_TIDY} -quiet -p ${CMAKE_BINARY_DIR} -j 2
             "^${CMAKE_SOURCE_DIR}/(src|app|tests|fuzz)/.*\\.cc$"
     WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
-    COMMENT "clang-tidy: checking batuta's sources")
+    COMMENT "clang-tidy: checking batuta's sources"
+    VERBATIM)
 endif()
 add_custom_target(lint DEPENDS format-check tidy)
