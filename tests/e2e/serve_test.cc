@@ -88,6 +88,19 @@ TEST_F(ServeTest, NonHttpBytesGet400Json) {
   EXPECT_EQ(reply->status, 400);
 }
 
+// Request smuggling guard: a body framed two ways is refused, not guessed at.
+TEST_F(ServeTest, ConflictingBodyFramingGets400) {
+  BatutaServer server(dir_.path() / "data");
+  HttpConnection connection(server.port());
+  connection.Send(
+      "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+  const auto reply = connection.ReadReply();
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(reply->status, 400);
+  EXPECT_EQ(ErrorCodeOf(*reply), "invalid_argument");
+}
+
 TEST_F(ServeTest, OversizedBodyGets413BeforeTheBodyIsRead) {
   BatutaServer server(dir_.path() / "data", {"--max-body-size", "64KiB"});
   HttpConnection connection(server.port());
