@@ -69,6 +69,16 @@ Status ApplySize(std::size_t& target, std::string_view v, std::size_t minimum) {
   return Ok();
 }
 
+Status ApplyThreadCount(int& target, std::string_view v, int minimum) {
+  constexpr int kMaximum = 256;
+  const auto n = ParseInteger<int>(v);
+  if (!n || *n < minimum || *n > kMaximum) {
+    return Invalid(fmt::format("'{}' is not a thread count ({}-{})", v, minimum, kMaximum));
+  }
+  target = *n;
+  return Ok();
+}
+
 std::vector<SettingSpec> BuildSettings() {
   return {
       {"listen", "BATUTA_LISTEN", "IP address to listen on (0.0.0.0 for all interfaces)",
@@ -112,24 +122,10 @@ std::vector<SettingSpec> BuildSettings() {
       {"access-log", "BATUTA_ACCESS_LOG", "log one line per HTTP request (true or false)",
        [](Config& c, std::string_view v) { return ApplyBool(c.access_log, v); }},
       {"http-threads", "BATUTA_HTTP_THREADS", "HTTP I/O threads; 0 means one per core",
-       [](Config& c, std::string_view v) -> Status {
-         const auto n = ParseInteger<int>(v);
-         if (!n || *n < 0 || *n > 256) {
-           return Invalid(fmt::format("'{}' is not a thread count (0-256)", v));
-         }
-         c.http_threads = *n;
-         return Ok();
-       }},
+       [](Config& c, std::string_view v) { return ApplyThreadCount(c.http_threads, v, 0); }},
       {"handler-threads", "BATUTA_HANDLER_THREADS",
        "threads for request handlers that may block (store queries)",
-       [](Config& c, std::string_view v) -> Status {
-         const auto n = ParseInteger<int>(v);
-         if (!n || *n < 1 || *n > 256) {
-           return Invalid(fmt::format("'{}' is not a thread count (1-256)", v));
-         }
-         c.handler_threads = *n;
-         return Ok();
-       }},
+       [](Config& c, std::string_view v) { return ApplyThreadCount(c.handler_threads, v, 1); }},
       {"max-body-size", "BATUTA_MAX_BODY_SIZE", "largest accepted request body (like 1MiB)",
        [](Config& c, std::string_view v) { return ApplySize(c.max_body_bytes, v, 1024); }},
       {"max-header-size", "BATUTA_MAX_HEADER_SIZE",
