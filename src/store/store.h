@@ -4,8 +4,12 @@
 #include <vector>
 
 #include "core/result.h"
+#include "store/api_key_repository.h"
+#include "store/audit_repository.h"
 #include "store/meta_repository.h"
 #include "store/migration.h"
+#include "store/session_repository.h"
+#include "store/user_repository.h"
 
 namespace batuta {
 
@@ -51,6 +55,10 @@ class Store {
   virtual Result<std::vector<AppliedMigration>> Migrate() = 0;
 
   virtual MetaRepository& Meta() = 0;
+  virtual UserRepository& Users() = 0;
+  virtual SessionRepository& Sessions() = 0;
+  virtual ApiKeyRepository& ApiKeys() = 0;
+  virtual AuditRepository& Audit() = 0;
 };
 
 }  // namespace batuta

@@ -24,6 +24,8 @@ StoreFactory SqliteFactory() {
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformanceTest, ::testing::Values(SqliteFactory()),
                          StoreFactoryName);
+INSTANTIATE_TEST_SUITE_P(Sqlite, IdentityConformanceTest, ::testing::Values(SqliteFactory()),
+                         StoreFactoryName);
 
 }  // namespace
 }  // namespace batuta::conformance

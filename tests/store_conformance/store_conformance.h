@@ -69,4 +69,12 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
   ManualClock clock_{TimePoint{}};
 };
 
+// The identity repositories' part of the suite (users, sessions, API keys, audit), on a
+// migrated store. Instantiated next to StoreConformanceTest by each implementation's file.
+class IdentityConformanceTest : public StoreConformanceTest {
+ protected:
+  void SetUp() override;
+  std::unique_ptr<Store> store_;
+};
+
 }  // namespace batuta::conformance

@@ -12,7 +12,11 @@
 
 #include "store/sqlite/connection_pool.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_api_key_repository.h"
+#include "store/sqlite/sqlite_audit_repository.h"
 #include "store/sqlite/sqlite_meta_repository.h"
+#include "store/sqlite/sqlite_session_repository.h"
+#include "store/sqlite/sqlite_user_repository.h"
 #include "store/sqlite/time_text.h"
 #include "store/sqlite/transaction.h"
 
@@ -149,11 +153,19 @@ SqliteStore::SqliteStore(std::filesystem::path file, const Clock& clock,
       clock_(clock),
       migrations_(std::move(migrations)),
       pool_(std::move(pool)),
-      meta_(std::make_unique<sqlite::SqliteMetaRepository>(*pool_, clock_)) {}
+      meta_(std::make_unique<sqlite::SqliteMetaRepository>(*pool_, clock_)),
+      users_(std::make_unique<sqlite::SqliteUserRepository>(*pool_)),
+      sessions_(std::make_unique<sqlite::SqliteSessionRepository>(*pool_)),
+      api_keys_(std::make_unique<sqlite::SqliteApiKeyRepository>(*pool_)),
+      audit_(std::make_unique<sqlite::SqliteAuditRepository>(*pool_)) {}
 
 SqliteStore::~SqliteStore() = default;
 
 MetaRepository& SqliteStore::Meta() { return *meta_; }
+UserRepository& SqliteStore::Users() { return *users_; }
+SessionRepository& SqliteStore::Sessions() { return *sessions_; }
+ApiKeyRepository& SqliteStore::ApiKeys() { return *api_keys_; }
+AuditRepository& SqliteStore::Audit() { return *audit_; }
 
 Status SqliteStore::Ping() {
   auto reader = pool_->Reader();

@@ -19,6 +19,10 @@ namespace batuta {
 namespace sqlite {
 class ConnectionPool;
 class SqliteMetaRepository;
+class SqliteUserRepository;
+class SqliteSessionRepository;
+class SqliteApiKeyRepository;
+class SqliteAuditRepository;
 }  // namespace sqlite
 
 struct SqliteStoreOptions {
@@ -71,6 +75,10 @@ class SqliteStore final : public Store {
   Result<MigrationState> MigrationStatus() override;
   Result<std::vector<AppliedMigration>> Migrate() override;
   MetaRepository& Meta() override;
+  UserRepository& Users() override;
+  SessionRepository& Sessions() override;
+  ApiKeyRepository& ApiKeys() override;
+  AuditRepository& Audit() override;
 
   const std::filesystem::path& file() const { return file_; }
 
@@ -86,6 +94,10 @@ class SqliteStore final : public Store {
   const std::vector<Migration> migrations_;
   std::unique_ptr<sqlite::ConnectionPool> pool_;
   std::unique_ptr<sqlite::SqliteMetaRepository> meta_;
+  std::unique_ptr<sqlite::SqliteUserRepository> users_;
+  std::unique_ptr<sqlite::SqliteSessionRepository> sessions_;
+  std::unique_ptr<sqlite::SqliteApiKeyRepository> api_keys_;
+  std::unique_ptr<sqlite::SqliteAuditRepository> audit_;
 };
 
 }  // namespace batuta

@@ -78,6 +78,17 @@ std::string Statement::ColumnText(int column) const {
   return std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(size));
 }
 
+Status Statement::BindNull(int index) {
+  const int rc = sqlite3_bind_null(stmt_, index);
+  if (rc != SQLITE_OK) {
+    return SqliteError(sqlite3_db_handle(stmt_), rc,
+                       fmt::format("binding parameter {} of {}", index, Describe()));
+  }
+  return Ok();
+}
+
+std::int64_t Statement::Changes() const { return sqlite3_changes64(sqlite3_db_handle(stmt_)); }
+
 bool Statement::ColumnIsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }

@@ -29,11 +29,14 @@ class Statement {
   // Parameters are numbered from 1. Text is copied; an empty view binds '' (not NULL).
   Status Bind(int index, std::string_view text);
   Status Bind(int index, std::int64_t value);
+  Status BindNull(int index);
 
   // Advances to the next row: true when a row is available, false when the statement is done.
   Result<bool> Step();
   // Steps until done, for statements that return no rows (or whose rows are not needed).
   Status Run();
+  // Rows changed by the last INSERT/UPDATE/DELETE this statement ran.
+  std::int64_t Changes() const;
 
   // Columns of the current row, numbered from 0. NULL reads as 0 / "".
   std::int64_t ColumnInt(int column) const;
