@@ -7,6 +7,7 @@
 #include <string>
 
 #include "app/commands.h"
+#include "app/user_commands.h"
 #include "config/config.h"
 #include "core/log.h"
 
@@ -52,6 +53,27 @@ int main(int argc, char** argv) {
   migrate->add_option("--config", config_file, "config file [env BATUTA_CONFIG]");
   AddSettingFlags(*migrate, flags);
 
+  batuta::app::UserCommand user_command;
+  auto* user = cli.add_subcommand("user", "manage users from the shell");
+  user->require_subcommand(1);
+  user->add_option("--config", config_file, "config file [env BATUTA_CONFIG]");
+  AddSettingFlags(*user, flags);
+  auto* user_list = user->add_subcommand("list", "list users with role, state and last login");
+  auto* user_create = user->add_subcommand("create", "create a user");
+  user_create->add_option("username", user_command.username, "the new user's name")->required();
+  user_create
+      ->add_option("--role", user_command.role, "viewer, operator, approver, editor or admin")
+      ->capture_default_str();
+  user_create->add_option("--display-name", user_command.display_name, "full name");
+  auto* user_reset =
+      user->add_subcommand("reset-password", "set a new password and end the user's sessions");
+  user_reset->add_option("username", user_command.username, "whose password")->required();
+  for (auto* command : {user_create, user_reset}) {
+    command->add_flag("--password-stdin", user_command.password_stdin,
+                      "read the password from the first line of stdin (default: generate one "
+                      "and print it once)");
+  }
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -86,6 +108,13 @@ int main(int argc, char** argv) {
   int exit_code = 2;
   if (serve->parsed()) exit_code = batuta::app::Serve(*config);
   if (migrate->parsed()) exit_code = batuta::app::Migrate(*config, status_only);
+  if (user->parsed()) {
+    using Kind = batuta::app::UserCommand::Kind;
+    user_command.kind = user_list->parsed()     ? Kind::kList
+                        : user_create->parsed() ? Kind::kCreate
+                                                : Kind::kResetPassword;
+    exit_code = batuta::app::RunUserCommand(*config, user_command);
+  }
   batuta::ShutdownLogging();
   return exit_code;
 }

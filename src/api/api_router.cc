@@ -1,12 +1,19 @@
 #include "api/api_router.h"
 
+#include "api/identity_routes.h"
+#include "api/route_table.h"
 #include "api/system_routes.h"
 
 namespace batuta::api {
 
 http::Router BuildApiRouter(const ApiDependencies& deps) {
   http::Router router;
-  AddSystemRoutes(router, deps);
+  RouteTable routes(router, deps.auth.authenticator());
+  AddSystemRoutes(routes, deps);
+  AddAuthRoutes(routes, deps.auth);
+  AddUserRoutes(routes, deps.auth);
+  AddApiKeyRoutes(routes, deps.auth);
+  AddAuditRoutes(routes, deps.auth);
   router.SetFallback(
       [&web_app = deps.web_app](const http::Request& request) { return web_app.Serve(request); });
   return router;

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "assets/static_files.h"
+#include "auth/auth_service.h"
 #include "http/router.h"
 #include "store/store.h"
 
@@ -11,13 +12,14 @@ namespace batuta::api {
 // What the API's handlers need. References must outlive the router.
 struct ApiDependencies {
   Store& store;
+  auth::AuthService& auth;
   const assets::StaticFiles& web_app;
   std::string version;
 };
 
-// The complete route table of `batuta serve`: one row per route with its permission, and the
-// web app as fallback for other GET paths. Every row must also be in api/openapi.yaml
-// (enforced by api_router_test).
+// The complete route table of `batuta serve`: one row per route with its permission (enforced
+// before the handler runs, see RouteTable), and the web app as fallback for other GET paths. Every
+// row must also be in api/openapi.yaml (enforced by api_router_test).
 http::Router BuildApiRouter(const ApiDependencies& deps);
 
 }  // namespace batuta::api

@@ -30,8 +30,17 @@ class ApiRouterTest : public ::testing::Test {
     ASSERT_TRUE(store.ok()) << store.error().message;
     store_ = std::move(store).value();
     ASSERT_TRUE(store_->Migrate().ok());
+    auto auth = auth::AuthService::Create(*store_, clock_, CheapAuth());
+    ASSERT_TRUE(auth.ok()) << auth.error().message;
+    auth_ = std::move(auth).value();
+  }
+  static auth::AuthOptions CheapAuth() {
+    auth::AuthOptions options;
+    options.password_hash = {1, 64 << 10};
+    return options;
   }
   void TearDown() override {
+    auth_.reset();
     store_.reset();
     std::filesystem::remove_all(dir_);
   }
@@ -39,11 +48,12 @@ class ApiRouterTest : public ::testing::Test {
   ManualClock clock_{TimePoint{std::chrono::seconds(1'800'000'000)}};
   std::filesystem::path dir_;
   std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<auth::AuthService> auth_;
   assets::StaticFiles web_ = assets::StaticFiles::Embedded();
 };
 
 TEST_F(ApiRouterTest, RouteTableMatchesTheOpenApiSpec) {
-  const ApiDependencies deps{*store_, web_, "test"};
+  const ApiDependencies deps{*store_, *auth_, web_, "test"};
   const auto router = BuildApiRouter(deps);
   std::set<Row> from_routes;
   for (const auto& route : router.Routes()) {
@@ -73,7 +83,7 @@ TEST_F(ApiRouterTest, RouteTableMatchesTheOpenApiSpec) {
 }
 
 TEST_F(ApiRouterTest, ReadinessReflectsTheStore) {
-  const ApiDependencies deps{*store_, web_, "test"};
+  const ApiDependencies deps{*store_, *auth_, web_, "test"};
   const auto router = BuildApiRouter(deps);
   http::Request request;
   request.path = "/readyz";

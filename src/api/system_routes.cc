@@ -53,22 +53,27 @@ Response Readyz(Store& store) {
 
 }  // namespace
 
-void AddSystemRoutes(http::Router& router, const ApiDependencies& deps) {
+void AddSystemRoutes(RouteTable& routes, const ApiDependencies& deps) {
   // Memory-only handlers run inline on the I/O thread; /readyz queries the store.
-  router.Add(
-      {Method::kGet, "/healthz", http::kPublic, http::Handler(Healthz), http::Execution::kInline});
-  router.Add({Method::kGet, "/readyz", http::kPublic,
-              http::Handler([&store = deps.store](const Request&) { return Readyz(store); })});
-  router.Add({Method::kGet, "/api/v1/version", http::kPublic,
-              http::Handler([version = deps.version](const Request&) {
-                return Response::Json(200, {{"name", "batuta"}, {"version", version}});
-              }),
-              http::Execution::kInline});
-  router.Add({Method::kGet, "/api/v1/openapi.json", http::kPublic,
-              http::Handler([](const Request&) {
-                return Response::Text(200, std::string(OpenApiJson()), "application/json");
-              }),
-              http::Execution::kInline});
+  routes.Add(
+      Method::kGet, "/healthz", http::kPublic,
+      [](const Request& request, const auth::Principal*) { return Healthz(request); },
+      http::Execution::kInline);
+  routes.Add(
+      Method::kGet, "/readyz", http::kPublic,
+      [&store = deps.store](const Request&, const auth::Principal*) { return Readyz(store); });
+  routes.Add(
+      Method::kGet, "/api/v1/version", http::kPublic,
+      [version = deps.version](const Request&, const auth::Principal*) {
+        return Response::Json(200, {{"name", "batuta"}, {"version", version}});
+      },
+      http::Execution::kInline);
+  routes.Add(
+      Method::kGet, "/api/v1/openapi.json", http::kPublic,
+      [](const Request&, const auth::Principal*) {
+        return Response::Text(200, std::string(OpenApiJson()), "application/json");
+      },
+      http::Execution::kInline);
 }
 
 }  // namespace batuta::api

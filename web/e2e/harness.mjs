@@ -1,6 +1,7 @@
 // Shared fixtures for the browser tests: the real server on a free port with a fresh data
-// folder, and a headless Chromium page that records console errors. Nothing here sleeps:
-// every wait is on an event (a stdout line, process exit, a selector) bounded by a deadline.
+// folder and a known admin password, a headless Chromium page that records console errors,
+// and signing in through the app's own form. Nothing here sleeps: every wait is on an event
+// (a stdout line, process exit, a selector) bounded by a deadline.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,10 +17,14 @@ const kListeningLine = /^batuta listening on (http:\/\/127\.0\.0\.1:(\d+))$/;
 
 export const artifactsDir = process.env.BATUTA_ARTIFACTS;
 
+/** The first admin's password, given to the server through BATUTA_ADMIN_PASSWORD. */
+export const kAdminUser = 'admin';
+export const kAdminPassword = 'correct-horse-battery-staple-42';
+
 /**
- * Starts `$BATUTA_BIN serve` on 127.0.0.1 with port 0 and a fresh data folder, and resolves
- * once it printed its listening line. The returned `stop()` sends SIGTERM and resolves with
- * the exit status; it never rejects.
+ * Starts `$BATUTA_BIN serve` on 127.0.0.1 with port 0, a fresh data folder and the admin
+ * password kAdminPassword, and resolves once it printed its listening line. The returned
+ * `stop()` sends SIGTERM and resolves with the exit status; it never rejects.
  */
 export async function startServer() {
   const bin = process.env.BATUTA_BIN;
@@ -28,7 +33,10 @@ export async function startServer() {
   const child = spawn(
     bin,
     ['serve', '--listen', '127.0.0.1', '--port', '0', '--data-dir', dataDir],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, BATUTA_ADMIN_PASSWORD: kAdminPassword },
+    },
   );
 
   let stderr = '';
@@ -124,19 +132,53 @@ export async function launchBrowser() {
   });
 }
 
-/** A new page whose console errors and uncaught exceptions land in `errors`. */
+// Chromium logs every 4xx/5xx response to the console as an error. Those are the API's
+// answers, which tests check themselves (a 401 from GET /auth/me before signing in is how the
+// app learns there is no session), so they go to `httpErrors`, not `errors`.
+const kHttpErrorLine = /^Failed to load resource: the server responded with a status of (\d{3})/;
+
+/**
+ * A new page (English, unless `options.locale` says otherwise). Console errors and uncaught
+ * exceptions land in `errors`; HTTP error responses the browser logged land in `httpErrors`
+ * as "<status> <path>" strings.
+ */
 export async function newPage(browser, options = {}) {
-  const context = await browser.newContext(options);
+  const context = await browser.newContext({ locale: 'en-US', ...options });
   const page = await context.newPage();
   const errors = [];
+  const httpErrors = [];
   page.on('console', (msg) => {
-    if (msg.type() === 'error') {
-      const { url, lineNumber } = msg.location();
-      errors.push(`console.error: ${msg.text()}${url ? ` (${url}:${lineNumber})` : ''}`);
+    if (msg.type() !== 'error') return;
+    const { url, lineNumber } = msg.location();
+    const http = kHttpErrorLine.exec(msg.text());
+    if (http) {
+      httpErrors.push(`${http[1]} ${url ? new URL(url).pathname : '(unknown)'}`);
+      return;
     }
+    errors.push(`console.error: ${msg.text()}${url ? ` (${url}:${lineNumber})` : ''}`);
   });
   page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
-  return { page, errors };
+  return { page, errors, httpErrors };
+}
+
+/**
+ * Signs in through the sign-in form, from wherever `page` is (it opens /login first unless it
+ * is there already), and waits until the app shows the signed-in user in its header.
+ */
+export async function signIn(page, serverUrl, username = kAdminUser, password = kAdminPassword) {
+  if (new URL(page.url()).pathname !== '/login') await page.goto(`${serverUrl}/login`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('current-user-name').waitFor();
+}
+
+/** Fails unless the page is no wider than its viewport (nothing overflows sideways). */
+export async function assertNoSidewaysOverflow(page, what) {
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - window.innerWidth,
+  );
+  assert.ok(overflow <= 0, `${what} is ${overflow}px wider than the viewport`);
 }
 
 /**

@@ -1,15 +1,17 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { jsonResponse, renderApp, stubApi } from './test/helpers';
+import { me } from './test/fixtures';
+import { errorResponse, jsonResponse, renderApp, sentRequests, stubApi } from './test/helpers';
 
 const ready = () => jsonResponse(200, { status: 'ready', store: 'sqlite', schema_version: 3 });
 const version = () => jsonResponse(200, { name: 'batuta', version: '0.1.0' });
+const signedIn = () => jsonResponse(200, me('admin'));
 
 describe('App', () => {
   it('shows the product name and the Home link in the header', async () => {
-    stubApi({ '/api/v1/version': version, '/readyz': ready });
+    stubApi({ '/api/v1/auth/me': signedIn, '/api/v1/version': version, '/readyz': ready });
     renderApp('/');
-    const nav = screen.getByRole('navigation', { name: 'Main' });
+    const nav = await screen.findByRole('navigation', { name: 'Main' });
     const home = within(nav).getByRole('link', { name: 'Home' });
     expect(home.getAttribute('href')).toBe('/');
     expect(home.classList.contains('active')).toBe(true);
@@ -18,10 +20,14 @@ describe('App', () => {
   });
 
   it('Home shows the server version and readiness from the API', async () => {
-    const fetchMock = stubApi({ '/api/v1/version': version, '/readyz': ready });
+    const fetchMock = stubApi({
+      '/api/v1/auth/me': signedIn,
+      '/api/v1/version': version,
+      '/readyz': ready,
+    });
     renderApp('/');
 
-    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('batuta');
+    expect((await screen.findByRole('heading', { level: 1 })).textContent).toBe('batuta');
     expect(screen.getByTestId('server-version').dataset.state).toBe('loading');
 
     await screen.findByText('0.1.0');
@@ -31,21 +37,18 @@ describe('App', () => {
     expect(readiness.dataset.state).toBe('ok');
     expect(screen.getByText('sqlite, schema 3')).toBeTruthy();
 
-    const paths = fetchMock.mock.calls.map(([input]) => new URL((input as Request).url).pathname);
-    expect(paths.sort()).toEqual(['/api/v1/version', '/readyz']);
+    expect(sentRequests(fetchMock).sort()).toEqual([
+      'GET /api/v1/auth/me',
+      'GET /api/v1/version',
+      'GET /readyz',
+    ]);
   });
 
   it('Home shows why the server is not ready', async () => {
     stubApi({
+      '/api/v1/auth/me': signedIn,
       '/api/v1/version': version,
-      '/readyz': () =>
-        jsonResponse(503, {
-          error: {
-            code: 'unavailable',
-            message: 'migrations pending',
-            details: { check: 'schema' },
-          },
-        }),
+      '/readyz': () => errorResponse(503, 'unavailable', 'migrations pending', { check: 'schema' }),
     });
     renderApp('/');
 
@@ -55,13 +58,28 @@ describe('App', () => {
   });
 
   it('shows the not-found page for an unknown client route', async () => {
-    const fetchMock = stubApi({});
+    const fetchMock = stubApi({ '/api/v1/auth/me': signedIn });
     renderApp('/some/client/route');
 
-    const page = screen.getByTestId('not-found');
+    const page = await screen.findByTestId('not-found');
     expect(within(page).getByRole('heading').textContent).toBe('Page not found');
     expect(within(page).getByText('/some/client/route')).toBeTruthy();
     expect(within(page).getByRole('link', { name: 'Back to Home' }).getAttribute('href')).toBe('/');
-    expect(fetchMock).not.toHaveBeenCalled();
+    expect(sentRequests(fetchMock)).toEqual(['GET /api/v1/auth/me']);
+  });
+
+  it('says so when the session cannot be checked, and checks again on request', async () => {
+    let calls = 0;
+    stubApi({
+      '/api/v1/auth/me': () =>
+        ++calls === 1 ? errorResponse(500, 'internal', 'store down') : signedIn(),
+      '/api/v1/version': version,
+      '/readyz': ready,
+    });
+    renderApp('/');
+
+    expect((await screen.findByRole('alert')).textContent).toBe('store down');
+    screen.getByRole('button', { name: 'Try again' }).click();
+    await screen.findByText('0.1.0');
   });
 });

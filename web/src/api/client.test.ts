@@ -1,6 +1,17 @@
 import { describe, expect, it, vi } from 'vitest';
 import { jsonResponse, stubApi } from '../test/helpers';
-import { ApiError, api, call, isErrorBody, kNetworkError, kUnexpectedResponse } from './client';
+import {
+  ApiError,
+  api,
+  call,
+  getCsrfToken,
+  isErrorBody,
+  kCsrfHeader,
+  kNetworkError,
+  kUnexpectedResponse,
+  parseRetryAfter,
+  setCsrfToken,
+} from './client';
 
 describe('ApiError.fromResponse', () => {
   it('takes code, message and details from an API error body', () => {
@@ -83,5 +94,94 @@ describe('call', () => {
     const err = await call(api.GET('/api/v1/version')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ code: kUnexpectedResponse });
+  });
+});
+
+describe('CSRF middleware', () => {
+  const kToken = 'csrf-123';
+
+  async function headersSent(send: () => Promise<unknown>) {
+    let headers: Headers | undefined;
+    stubApi({
+      '/api/v1/users': (request) => {
+        headers = request.headers;
+        return jsonResponse(200, { users: [] });
+      },
+      '/api/v1/users/u1': (request) => {
+        headers = request.headers;
+        return jsonResponse(200, {});
+      },
+      '/api/v1/api-keys/k1': (request) => {
+        headers = request.headers;
+        return new Response(null, { status: 204 });
+      },
+    });
+    await send();
+    if (!headers) throw new Error('no request reached the stub');
+    return headers;
+  }
+
+  it('adds the session token to POST, PATCH and DELETE', async () => {
+    setCsrfToken(kToken);
+    const body = { username: 'bob', role: 'viewer' as const, password: 'x'.repeat(12) };
+    const post = await headersSent(() => api.POST('/api/v1/users', { body }));
+    expect(post.get(kCsrfHeader)).toBe(kToken);
+
+    const patch = await headersSent(() =>
+      api.PATCH('/api/v1/users/{id}', { params: { path: { id: 'u1' } }, body: { active: false } }),
+    );
+    expect(patch.get(kCsrfHeader)).toBe(kToken);
+
+    const del = await headersSent(() =>
+      api.DELETE('/api/v1/api-keys/{id}', { params: { path: { id: 'k1' } } }),
+    );
+    expect(del.get(kCsrfHeader)).toBe(kToken);
+  });
+
+  it('never adds it to GET', async () => {
+    setCsrfToken(kToken);
+    const get = await headersSent(() => api.GET('/api/v1/users'));
+    expect(get.has(kCsrfHeader)).toBe(false);
+  });
+
+  it('sends no token when there is no session', async () => {
+    setCsrfToken(null);
+    const body = { username: 'bob', role: 'viewer' as const, password: 'x'.repeat(12) };
+    const post = await headersSent(() => api.POST('/api/v1/users', { body }));
+    expect(post.has(kCsrfHeader)).toBe(false);
+    expect(getCsrfToken()).toBeNull();
+  });
+});
+
+describe('Retry-After', () => {
+  it('reads seconds and HTTP dates', () => {
+    const now = Date.parse('2025-01-01T00:00:00Z');
+    expect(parseRetryAfter('30', now)).toBe(30);
+    expect(parseRetryAfter(' 0 ', now)).toBe(0);
+    expect(parseRetryAfter('Wed, 01 Jan 2025 00:00:10 GMT', now)).toBe(10);
+    expect(parseRetryAfter('Tue, 31 Dec 2024 23:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeNull();
+    expect(parseRetryAfter(null, now)).toBeNull();
+  });
+
+  it('is on the ApiError of a throttled call, with the field a 422 names', async () => {
+    stubApi({
+      '/api/v1/auth/login': () =>
+        jsonResponse(
+          429,
+          { error: { code: 'rate_limited', message: 'slow down', details: {} } },
+          { 'Retry-After': '12' },
+        ),
+    });
+    const err = await call(
+      api.POST('/api/v1/auth/login', { body: { username: 'a', password: 'b' } }),
+    ).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 429, retryAfterSeconds: 12, field: null });
+
+    const invalid = ApiError.fromResponse(422, {
+      error: { code: 'validation_failed', message: 'too short', details: { field: 'password' } },
+    });
+    expect(invalid.field).toBe('password');
+    expect(invalid.retryAfterSeconds).toBeNull();
   });
 });

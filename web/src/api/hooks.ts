@@ -1,12 +1,11 @@
 // One TanStack Query hook per API action. Components use these, never `api` directly, so
-// query keys and caching rules live in one place.
+// query keys and caching rules live in one place. The system hooks are here; the identity
+// ones are in auth.ts, roles.ts, users.ts, apiKeys.ts and audit.ts.
 import { useQuery } from '@tanstack/react-query';
 import { api, call } from './client';
+import { queryKeys } from './queryKeys';
 
-export const queryKeys = {
-  version: ['version'] as const,
-  readiness: ['readiness'] as const,
-};
+export { queryKeys };
 
 /** How often the readiness indicator rechecks the server. */
 const kReadinessPollMs = 15_000;

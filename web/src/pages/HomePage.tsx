@@ -1,18 +1,20 @@
-import { ApiError } from '../api/client';
 import { useReadiness, useVersion } from '../api/hooks';
-
-function errorText(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  return error instanceof Error ? error.message : String(error);
-}
+import { errorText } from '../components/errors';
+import { useI18n } from '../i18n';
 
 function VersionValue() {
+  const { m } = useI18n();
   const version = useVersion();
-  if (version.isPending) return <dd data-testid="server-version" data-state="loading">…</dd>;
+  if (version.isPending)
+    return (
+      <dd data-testid="server-version" data-state="loading">
+        …
+      </dd>
+    );
   if (version.isError) {
     return (
-      <dd data-testid="server-version" data-state="error" title={errorText(version.error)}>
-        unavailable
+      <dd data-testid="server-version" data-state="error" title={errorText(m, version.error)}>
+        {m.home.unavailable}
       </dd>
     );
   }
@@ -24,12 +26,13 @@ function VersionValue() {
 }
 
 function ReadinessValue() {
+  const { m } = useI18n();
   const readiness = useReadiness();
   if (readiness.isPending) {
     return (
       <dd>
         <span data-testid="server-readiness" data-state="loading" className="status">
-          checking…
+          {m.home.checking}
         </span>
       </dd>
     );
@@ -38,36 +41,35 @@ function ReadinessValue() {
     return (
       <dd>
         <span data-testid="server-readiness" data-state="error" className="status status-bad">
-          not ready
+          {m.home.notReady}
         </span>
-        <span className="detail">{errorText(readiness.error)}</span>
+        <span className="detail">{errorText(m, readiness.error)}</span>
       </dd>
     );
   }
-  const { status, store, schema_version } = readiness.data;
+  const { store, schema_version } = readiness.data;
   return (
     <dd>
       <span data-testid="server-readiness" data-state="ok" className="status status-good">
-        {status}
+        {m.home.ready}
       </span>
-      <span className="detail">
-        {store}, schema {schema_version}
-      </span>
+      <span className="detail">{m.home.store(store, schema_version)}</span>
     </dd>
   );
 }
 
 export function HomePage() {
+  const { m } = useI18n();
   return (
     <section className="page">
       <h1>batuta</h1>
-      <p className="lead">Scheduled jobs, runs and datasets, in one server.</p>
+      <p className="lead">{m.home.lead}</p>
       <div className="card">
-        <h2>Server</h2>
+        <h2>{m.home.server}</h2>
         <dl className="facts">
-          <dt>Version</dt>
+          <dt>{m.home.version}</dt>
           <VersionValue />
-          <dt>Readiness</dt>
+          <dt>{m.home.readiness}</dt>
           <ReadinessValue />
         </dl>
       </div>

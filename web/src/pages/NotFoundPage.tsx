@@ -1,16 +1,20 @@
 import { Link, useLocation } from 'react-router';
+import { useI18n } from '../i18n';
 
 /** Shown for any client route no page matches. */
 export function NotFoundPage() {
   const { pathname } = useLocation();
+  const { m } = useI18n();
   return (
     <section className="page" data-testid="not-found">
-      <h1>Page not found</h1>
+      <h1>{m.notFound.title}</h1>
       <p>
-        There is no page at <code>{pathname}</code>.
+        {m.notFound.before}
+        <code>{pathname}</code>
+        {m.notFound.after}
       </p>
       <p>
-        <Link to="/">Back to Home</Link>
+        <Link to="/">{m.notFound.back}</Link>
       </p>
     </section>
   );
