@@ -68,6 +68,8 @@ int main(int argc, char** argv) {
   auto* user_reset =
       user->add_subcommand("reset-password", "set a new password and end the user's sessions");
   user_reset->add_option("username", user_command.username, "whose password")->required();
+  // Settings such as --data-dir may follow the action: `batuta user list --data-dir d`.
+  for (auto* command : {user_list, user_create, user_reset}) command->fallthrough();
   for (auto* command : {user_create, user_reset}) {
     command->add_flag("--password-stdin", user_command.password_stdin,
                       "read the password from the first line of stdin (default: generate one "

@@ -132,7 +132,11 @@ Result<std::optional<std::string>> UserAdmin::EnsureInitialAdmin(std::string_vie
     chosen = RandomToken(18);  // 144 bits, 24 characters
   } else {
     auto checked = CheckNewPassword(chosen, kInitialAdmin, "BATUTA_ADMIN_PASSWORD");
-    if (!checked.ok()) return std::move(checked).error();
+    if (!checked.ok()) {
+      Error error = std::move(checked).error();
+      error.message = "BATUTA_ADMIN_PASSWORD: " + error.message;
+      return error;
+    }
   }
   auto hash = hasher_.Hash(chosen);
   if (!hash.ok()) return std::move(hash).error();
