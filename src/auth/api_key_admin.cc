@@ -40,15 +40,21 @@ ApiKeyAdmin::ApiKeyAdmin(Store& store, const Clock& clock, AuditTrail& audit)
     : store_(store), clock_(clock), audit_(audit), ids_(clock) {}
 
 Result<ApiKeyAdmin::Created> ApiKeyAdmin::Create(const Principal& caller,
-                                                 const http::Request& request,
-                                                 const NewKey& body) {
+                                                 const http::Request& request, const NewKey& body) {
+  // The routes allow only sessions here (account.self); this is the second line of defence:
+  // a key must never mint keys.
+  if (caller.via == Principal::Via::kApiKey) {
+    return Error{ErrorCode::kPermissionDenied, "API keys cannot create API keys", {}};
+  }
   if (body.name.empty() || body.name.size() > kMaxName) {
-    return Error::Validation("name", fmt::format("the name must have 1 to {} characters", kMaxName));
+    return Error::Validation("name",
+                             fmt::format("the name must have 1 to {} characters", kMaxName));
   }
   UserRecord owner = caller.user;
   if (body.user_id && *body.user_id != caller.user.id) {
     if (!IsAdmin(caller)) {
-      return Error{ErrorCode::kPermissionDenied, "only an admin creates keys for other users",
+      return Error{ErrorCode::kPermissionDenied,
+                   "only an admin creates keys for other users",
                    {{"field", "user_id"}}};
     }
     auto found = store_.Users().FindById(*body.user_id);
@@ -87,8 +93,7 @@ Result<ApiKeyAdmin::Created> ApiKeyAdmin::Create(const Principal& caller,
   record.created_at = now;
   record.expires_at = body.expires_at;
   BATUTA_RETURN_IF_ERROR(store_.ApiKeys().Create(record));
-  (void)audit_.Record(Actor::Of(caller, request), "api_key.create", "api_key", record.id,
-                      "success",
+  (void)audit_.Record(Actor::Of(caller, request), "api_key.create", "api_key", record.id, "success",
                       {{"prefix", record.prefix},
                        {"name", record.name},
                        {"role", record.role},

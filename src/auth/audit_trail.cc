@@ -15,9 +15,9 @@ Actor Actor::Anonymous(std::string claimed_name, const http::Request& request) {
   return {"anonymous", std::nullopt, std::move(claimed_name), request.remote_address};
 }
 
-Status AuditTrail::Record(const Actor& actor, std::string_view action,
-                          std::string_view target_type, std::string_view target_id,
-                          std::string_view outcome, nlohmann::json details) {
+Status AuditTrail::Record(const Actor& actor, std::string_view action, std::string_view target_type,
+                          std::string_view target_id, std::string_view outcome,
+                          nlohmann::json details) {
   AuditEntry entry;
   entry.at = clock_.Now();
   entry.actor_kind = actor.kind;

@@ -61,7 +61,8 @@ Result<std::optional<Principal>> Authenticator::Authorize(const http::Request& r
   auto identified = Identify(request);
   if (!identified.ok()) return identified;
   if (!identified->has_value()) {
-    return Error{ErrorCode::kUnauthenticated, "sign in or send an API key to use this",
+    return Error{ErrorCode::kUnauthenticated,
+                 "sign in or send an API key to use this",
                  {{"reason", "no_credentials"}}};
   }
   const Principal& principal = **identified;
@@ -71,11 +72,10 @@ Result<std::optional<Principal>> Authenticator::Authorize(const http::Request& r
       return Denied("this needs a signed-in session; API keys cannot manage accounts or keys",
                     "session_required");
     }
-    return Denied(fmt::format("this needs the permission '{}', which {} does not have",
-                              permission.name,
-                              principal.via == Principal::Via::kApiKey ? "this API key"
-                                                                       : "your role"),
-                  "missing_permission");
+    return Denied(
+        fmt::format("this needs the permission '{}', which {} does not have", permission.name,
+                    principal.via == Principal::Via::kApiKey ? "this API key" : "your role"),
+        "missing_permission");
   }
   if (principal.via == Principal::Via::kSession && !IsSafeMethod(request.method)) {
     if (!OriginMatchesHost(request, /*required=*/true)) {

@@ -25,14 +25,18 @@ std::string Base64Url(const unsigned char* data, std::size_t size) {
   return out;
 }
 
+// Never null: libsodium declares some inputs non-null even when their length is 0, and an
+// empty std::string_view may have a null data().
 const unsigned char* Bytes(std::string_view text) {
-  return reinterpret_cast<const unsigned char*>(text.data());
+  static constexpr unsigned char kEmpty = 0;
+  return text.data() == nullptr ? &kEmpty : reinterpret_cast<const unsigned char*>(text.data());
 }
 
 }  // namespace
 
 std::string RandomToken(std::size_t bytes) {
   EnsureSodium();
+  if (bytes == 0) return "";  // randombytes_buf must not get the null data() of an empty vector
   std::vector<unsigned char> buffer(bytes);
   randombytes_buf(buffer.data(), buffer.size());
   return Base64Url(buffer.data(), buffer.size());

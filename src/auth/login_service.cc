@@ -8,8 +8,8 @@ namespace batuta::auth {
 namespace {
 
 Error WrongCredentials() {
-  return {ErrorCode::kUnauthenticated, "wrong username or password",
-          {{"reason", "wrong_credentials"}}};
+  return {
+      ErrorCode::kUnauthenticated, "wrong username or password", {{"reason", "wrong_credentials"}}};
 }
 
 }  // namespace
@@ -23,15 +23,15 @@ LoginService::LoginService(Store& store, const Clock& clock, PasswordHasher& has
       sessions_(sessions),
       audit_(audit) {}
 
-Result<UserRecord> LoginService::CheckPassword(std::string_view username,
-                                               std::string_view password,
+Result<UserRecord> LoginService::CheckPassword(std::string_view username, std::string_view password,
                                                const http::Request& request,
                                                std::string_view action) {
   const std::string claimed(username.substr(0, 64));
   if (auto wait = throttle_.RetryAfter(username, request.remote_address)) {
     spdlog::info("auth: throttled sign-in attempt for '{}' from {}", claimed,
                  request.remote_address);
-    return Error{ErrorCode::kRateLimited, "too many failed attempts; wait before trying again",
+    return Error{ErrorCode::kRateLimited,
+                 "too many failed attempts; wait before trying again",
                  {{"retry_after_seconds", wait->count()}}};
   }
   if (username.empty() || username.size() > 64 || password.size() > kMaxPasswordLength) {
@@ -44,7 +44,13 @@ Result<UserRecord> LoginService::CheckPassword(std::string_view username,
   if (!user.ok()) return std::move(user).error();
   auto verdict = user->has_value() ? hasher_.Verify((*user)->password_hash, password)
                                    : hasher_.VerifyNothing(password);
-  if (!verdict.ok()) return std::move(verdict).error();  // busy: not the user's failure
+  if (!verdict.ok()) {
+    // Busy is not the user's failure; a stored value that is not an Argon2 hash (damaged row)
+    // must still answer like any wrong password, so it does not reveal that the user exists.
+    if (verdict.error().code != ErrorCode::kInvalidArgument) return std::move(verdict).error();
+    spdlog::error("auth: the stored password hash of a user is not an Argon2 hash");
+    verdict = PasswordHasher::Verdict{};
+  }
   if (!user->has_value() || !verdict->matches || !(*user)->active) {
     throttle_.RecordFailure(username, request.remote_address);
     const std::string reason =
@@ -59,7 +65,8 @@ Result<UserRecord> LoginService::CheckPassword(std::string_view username,
     auto rehashed = hasher_.Hash(password);
     if (rehashed.ok()) {
       auto replaced = store_.Users().ReplacePasswordHash(found.id, found.password_hash, *rehashed);
-      if (!replaced.ok()) spdlog::warn("auth: re-hashing a password failed: {}", replaced.error().message);
+      if (!replaced.ok())
+        spdlog::warn("auth: re-hashing a password failed: {}", replaced.error().message);
     }
   }
   found.password_hash.clear();

@@ -20,8 +20,9 @@ namespace batuta::auth {
 // user is unknown, deactivated or the password wrong, and takes the same time (an unknown
 // user still costs one Argon2 verification). Attempts are throttled per username and per
 // client address before any hashing (kRateLimited with details.retry_after_seconds). A
-// successful sign-in re-hashes the password when the hash parameters changed. Every attempt
-// is audited (never with the password). Thread-safe.
+// successful sign-in re-hashes the password when the hash parameters changed. Every checked
+// attempt is audited (never with the password); throttled ones are only logged, so a flood of
+// guesses cannot flood the append-only audit log. Thread-safe.
 class LoginService {
  public:
   LoginService(Store& store, const Clock& clock, PasswordHasher& hasher, LoginThrottle& throttle,

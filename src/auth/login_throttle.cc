@@ -46,8 +46,8 @@ void LoginThrottle::RecordSuccess(std::string_view account) {
   entries_.erase(AccountKey(account));
 }
 
-void LoginThrottle::Fail(const std::string& key, int free_failures,
-                         std::chrono::seconds max_delay, TimePoint now) {
+void LoginThrottle::Fail(const std::string& key, int free_failures, std::chrono::seconds max_delay,
+                         TimePoint now) {
   Entry& entry = entries_[key];
   if (entry.failures > 0 && now - entry.last_failure >= options_.forget_after) entry = Entry{};
   ++entry.failures;
@@ -81,11 +81,10 @@ void LoginThrottle::Prune(TimePoint now) {
       ++it;
     }
   }
-  while (entries_.size() >= options_.max_entries) {
-    const auto oldest = std::min_element(entries_.begin(), entries_.end(), [](const auto& a,
-                                                                              const auto& b) {
-      return a.second.last_failure < b.second.last_failure;
-    });
+  while (!entries_.empty() && entries_.size() >= options_.max_entries) {
+    const auto oldest = std::min_element(
+        entries_.begin(), entries_.end(),
+        [](const auto& a, const auto& b) { return a.second.last_failure < b.second.last_failure; });
     entries_.erase(oldest);
   }
 }

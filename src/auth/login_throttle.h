@@ -35,7 +35,7 @@ struct LoginThrottleOptions {
 // Thread-safe; time from the injected clock.
 class LoginThrottle {
  public:
-  LoginThrottle(const Clock& clock, LoginThrottleOptions options = {});
+  explicit LoginThrottle(const Clock& clock, LoginThrottleOptions options = {});
 
   // When the attempt must wait: how long until it is allowed; nullopt when it may proceed.
   std::optional<std::chrono::seconds> RetryAfter(std::string_view account,

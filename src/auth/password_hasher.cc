@@ -10,9 +10,14 @@ namespace batuta::auth {
 namespace {
 
 Error Busy() {
-  return {ErrorCode::kUnavailable, "too many sign-ins are being checked right now; retry shortly",
+  return {ErrorCode::kUnavailable,
+          "too many sign-ins are being checked right now; retry shortly",
           {{"retry_after_seconds", 1}}};
 }
+
+// libsodium declares the password non-null even when empty; an empty std::string_view may
+// have a null data().
+const char* Chars(std::string_view text) { return text.data() == nullptr ? "" : text.data(); }
 
 }  // namespace
 
@@ -42,7 +47,9 @@ class PasswordHasher::Slot {
 PasswordHasher::PasswordHasher(PasswordHashParams params, int max_parallel)
     : params_(params), max_parallel_(max_parallel < 1 ? 1 : max_parallel) {
   auto dummy = Hash(RandomToken(24));
-  if (!dummy.ok()) throw std::runtime_error("cannot compute a password hash: " + dummy.error().message);
+  if (!dummy.ok()) {
+    throw std::runtime_error("cannot compute a password hash: " + dummy.error().message);
+  }
   dummy_hash_ = std::move(dummy).value();
 }
 
@@ -50,7 +57,7 @@ Result<std::string> PasswordHasher::Hash(std::string_view password) {
   const Slot slot(*this);
   if (!slot.held()) return Busy();
   std::string out(crypto_pwhash_STRBYTES, '\0');
-  if (crypto_pwhash_str_alg(out.data(), password.data(), password.size(), params_.passes,
+  if (crypto_pwhash_str_alg(out.data(), Chars(password), password.size(), params_.passes,
                             params_.memory_bytes, crypto_pwhash_ALG_ARGON2ID13) != 0) {
     return Error::Unavailable("out of memory while hashing a password");
   }
@@ -69,10 +76,12 @@ Result<PasswordHasher::Verdict> PasswordHasher::Verify(std::string_view hash,
   if (!slot.held()) return Busy();
   Verdict verdict;
   verdict.matches =
-      crypto_pwhash_str_verify(terminated.c_str(), password.data(), password.size()) == 0;
+      crypto_pwhash_str_verify(terminated.c_str(), Chars(password), password.size()) == 0;
   if (verdict.matches) {
-    verdict.needs_rehash = crypto_pwhash_str_needs_rehash(terminated.c_str(), params_.passes,
-                                                          params_.memory_bytes) != 0;
+    // The Argon2id variant also answers "yes" for an Argon2i hash, which the generic
+    // crypto_pwhash_str_needs_rehash would keep as long as its cost matches.
+    verdict.needs_rehash = crypto_pwhash_argon2id_str_needs_rehash(
+                               terminated.c_str(), params_.passes, params_.memory_bytes) != 0;
   }
   return verdict;
 }

@@ -45,6 +45,8 @@ class PasswordHasher {
   const PasswordHashParams& params() const { return params_; }
 
  private:
+  // Tests occupy slots through it to reach the busy state without timing.
+  friend class PasswordHasherTestPeer;
   // A slot among max_parallel_, released on destruction; empty when none was free.
   class Slot;
 

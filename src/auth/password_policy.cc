@@ -19,12 +19,15 @@ bool OneCharacterRepeated(std::string_view text) {
   return text.find_first_not_of(text.front()) == std::string_view::npos;
 }
 
-// "abcdef", "654321": every character one more (or one less) than the previous.
+// "abcdef", "654321": every character one more (or one less) than the previous; digits wrap
+// around ("7890123", "3210987").
 bool ConsecutiveRun(std::string_view text) {
   for (const int step : {1, -1}) {
+    const char wrap_from = step == 1 ? '9' : '0';
+    const char wrap_to = step == 1 ? '0' : '9';
     bool run = true;
     for (std::size_t i = 1; i < text.size() && run; ++i) {
-      run = text[i] - text[i - 1] == step || (text[i] == '0' && text[i - 1] == '9' && step == 1);
+      run = text[i] - text[i - 1] == step || (text[i - 1] == wrap_from && text[i] == wrap_to);
     }
     if (run) return true;
   }
@@ -50,7 +53,8 @@ Status CheckNewPassword(std::string_view password, std::string_view username,
   if (IsCommonPassword(password)) {
     return Error::Validation(name, "the password is too common; choose another");
   }
-  if (username.size() >= 3 && LowerAscii(password).find(LowerAscii(username)) != std::string::npos) {
+  if (username.size() >= 3 &&
+      LowerAscii(password).find(LowerAscii(username)) != std::string::npos) {
     return Error::Validation(name, "the password must not contain the username");
   }
   return Ok();

@@ -17,7 +17,7 @@ struct Principal {
   enum class Via { kSession, kApiKey };
 
   Via via = Via::kSession;
-  UserRecord user;  // password_hash cleared
+  UserRecord user;            // password_hash cleared
   Role role = Role::kViewer;  // the user's role
   // API keys: the key's role, which further limits the user's (a key never exceeds its owner,
   // also after the owner is demoted).

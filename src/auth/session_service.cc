@@ -33,8 +33,8 @@ Result<SessionService::Started> SessionService::Start(std::string_view user_id,
   started.record.last_seen_at = now;
   started.record.expires_at = now + options_.max_age;
   started.record.remote_address = request.remote_address;
-  started.record.user_agent = std::string(request.Header("User-Agent").value_or("").substr(
-      0, kMaxUserAgent));
+  started.record.user_agent =
+      std::string(request.Header("User-Agent").value_or("").substr(0, kMaxUserAgent));
   BATUTA_RETURN_IF_ERROR(store_.Sessions().Create(started.record));
   started.csrf_token = CsrfToken(started.id);
   return started;

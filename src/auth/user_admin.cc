@@ -15,16 +15,15 @@ constexpr std::string_view kInitialAdmin = "admin";
 Status CheckRole(std::string_view role) {
   if (!ParseRole(role)) {
     return Error::Validation(
-        "role", fmt::format("unknown role '{}': use viewer, operator, approver, editor or admin",
-                            role));
+        "role",
+        fmt::format("unknown role '{}': use viewer, operator, approver, editor or admin", role));
   }
   return Ok();
 }
 
 Status CheckDisplayName(std::string_view name) {
   if (name.size() > kMaxDisplayName) {
-    return Error::Validation("display_name",
-                             fmt::format("at most {} characters", kMaxDisplayName));
+    return Error::Validation("display_name", fmt::format("at most {} characters", kMaxDisplayName));
   }
   for (const char c : name) {
     if (static_cast<unsigned char>(c) < 0x20) {
@@ -41,16 +40,15 @@ UserAdmin::UserAdmin(Store& store, const Clock& clock, PasswordHasher& hasher, A
 
 Status UserAdmin::CheckUsername(std::string_view username) {
   const auto allowed = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '@' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '@' || c == '-';
   };
   if (username.empty() || username.size() > 64) {
     return Error::Validation("username", "the username must have 1 to 64 characters");
   }
   for (const char c : username) {
     if (!allowed(c)) {
-      return Error::Validation("username",
-                               "use only letters, digits and . _ @ - in the username");
+      return Error::Validation("username", "use only letters, digits and . _ @ - in the username");
     }
   }
   if (!std::isalnum(static_cast<unsigned char>(username.front()))) {
