@@ -43,6 +43,8 @@ class RawDb {
     sqlite3_free(message);
   }
 
+  sqlite3* handle() const { return db_; }
+
   // The first column of the first row as text ("" when there is no row).
   std::string QueryText(const std::string& sql) {
     sqlite3_stmt* stmt = nullptr;
@@ -212,6 +214,28 @@ TEST_F(SqliteStoreTest, EmbeddedMigrationsAreTheFilesByteForByte) {
     content << in.rdbuf();
     EXPECT_EQ(m.sql, content.str()) << path;
   }
+}
+
+TEST_F(SqliteStoreTest, TheAuditLogRefusesUpdatesAndDeletesEvenFromRawSql) {
+  auto store = OpenMigratedOrFail();
+  ASSERT_NE(store, nullptr);
+  AuditEntry entry;
+  entry.at = kStart;
+  entry.actor_kind = "user";
+  entry.actor_name = "ana";
+  entry.action = "auth.login";
+  entry.outcome = "success";
+  ASSERT_TRUE(store->Audit().Append(entry).ok());
+  RawDb raw(file_);
+  char* message = nullptr;
+  EXPECT_NE(sqlite3_exec(raw.handle(), "UPDATE audit_log SET outcome = 'failure'", nullptr, nullptr,
+                         &message),
+            SQLITE_OK);
+  EXPECT_NE(std::string(message != nullptr ? message : "").find("append-only"), std::string::npos);
+  sqlite3_free(message);
+  EXPECT_NE(sqlite3_exec(raw.handle(), "DELETE FROM audit_log", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  EXPECT_EQ(raw.QueryText("SELECT outcome FROM audit_log"), "success");
 }
 
 TEST_F(SqliteStoreTest, InitCreatesInstanceMetaAndStampsRowsWithTheClock) {
