@@ -27,15 +27,16 @@ wait_for_file() {  # a start-up wait in a script, not a test
   echo "timed out waiting for $1" >&2; return 1
 }
 
-run_wrk() {  # name url
-  local out
-  out=$(wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency "$2")
+run_wrk() {  # name url [wrk args, e.g. -H header]
+  local out name=$1 url=$2
+  shift 2
+  out=$(wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency "$@" "$url")
   local rps p50 p99
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   if grep -q "Non-2xx\|Socket errors" <<<"$out"; then echo "$out" >&2; fi
-  printf '| %-34s | %10s | %8s | %8s |\n' "$1" "$rps" "$p50" "$p99"
+  printf '| %-34s | %10s | %8s | %8s |\n' "$name" "$rps" "$p50" "$p99"
 }
 
 start_batuta() {  # name extra-args...; sets $port
@@ -58,11 +59,25 @@ echo
 printf '| %-34s | %10s | %8s | %8s |\n' "server (GET /healthz)" "requests/s" "p50" "p99"
 printf '|%s|%s|%s|%s|\n' "------------------------------------" "------------:" "---------:" "---------:"
 
+export BATUTA_ADMIN_PASSWORD=bench-admin-passphrase-42
 start_batuta quiet --access-log false
 run_wrk "batuta, access log off" "http://127.0.0.1:$port/healthz"
-# For scale, not for the peer comparison: a route that runs on the handler pool and reads the
-# store (SQLite ping + migration state) on every request.
+# For scale, not for the peer comparison: routes that run on the handler pool and read the
+# store on every request. /readyz: SQLite ping + migration state. /api/v1/auth/me: the cost
+# of authentication, by API key (SHA-256 + one indexed read) and by session cookie (SHA-256
+# + one indexed read + HMAC for the CSRF token).
 run_wrk "batuta GET /readyz (pool + SQLite)" "http://127.0.0.1:$port/readyz"
+base="http://127.0.0.1:$port"
+curl -sf -c "$work/jar" -H 'Content-Type: application/json' \
+  -d "{\"username\":\"admin\",\"password\":\"$BATUTA_ADMIN_PASSWORD\"}" "$base/api/v1/auth/login" \
+  >"$work/me.json"
+csrf=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["csrf_token"])' "$work/me.json")
+key=$(curl -sf -b "$work/jar" -H 'Content-Type: application/json' -H "Origin: $base" \
+  -H "X-CSRF-Token: $csrf" -d '{"name":"bench"}' "$base/api/v1/api-keys" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+cookie=$(awk '$6 == "batuta_session" {print $6 "=" $7}' "$work/jar")
+run_wrk "batuta GET /auth/me by API key" "$base/api/v1/auth/me" -H "Authorization: Bearer $key"
+run_wrk "batuta GET /auth/me by session" "$base/api/v1/auth/me" -H "Cookie: $cookie"
 stop_last
 
 start_batuta logged

@@ -12,23 +12,30 @@ using namespace permissions;  // NOLINT(google-build-using-namespace): the table
 constexpr std::array kRoles{Role::kViewer, Role::kOperator, Role::kApprover, Role::kEditor,
                             Role::kAdmin};
 
-// The one table that maps roles to permissions. Each role lists everything it grants.
+// The one table that maps roles to permissions. Each role lists everything it grants, in
+// full, so a row can be read on its own.
 const std::array<std::vector<http::Permission>, 5>& Table() {
-  static const std::array<std::vector<http::Permission>, 5> table = [] {
-    const std::vector<http::Permission> viewer{kAuthenticated, kAccountSelf, kJobsRead, kRunsRead,
-                                               kDatasetsRead};
-    std::vector<http::Permission> operator_role = viewer;
-    operator_role.insert(operator_role.end(), {kRunsTrigger, kConnectionsRead});
-    std::vector<http::Permission> approver = operator_role;
-    approver.push_back(kWorkflowsApprove);
-    std::vector<http::Permission> editor = operator_role;
-    editor.insert(editor.end(), {kJobsWrite, kConnectionsWrite});
-    std::vector<http::Permission> admin = operator_role;
-    admin.insert(admin.end(), {kWorkflowsApprove, kJobsWrite, kConnectionsWrite, kUsersAdmin,
-                               kAuditRead, kSettingsAdmin});
-    return std::array<std::vector<http::Permission>, 5>{viewer, operator_role, approver, editor,
-                                                        admin};
-  }();
+  static const std::array<std::vector<http::Permission>, 5> table{
+      // viewer
+      std::vector<http::Permission>{kAuthenticated, kAccountSelf, kJobsRead, kRunsRead,
+                                    kDatasetsRead},
+      // operator
+      std::vector<http::Permission>{kAuthenticated, kAccountSelf, kJobsRead, kRunsRead,
+                                    kDatasetsRead, kRunsTrigger, kConnectionsRead},
+      // approver
+      std::vector<http::Permission>{kAuthenticated, kAccountSelf, kJobsRead, kRunsRead,
+                                    kDatasetsRead, kRunsTrigger, kConnectionsRead,
+                                    kWorkflowsApprove},
+      // editor
+      std::vector<http::Permission>{kAuthenticated, kAccountSelf, kJobsRead, kRunsRead,
+                                    kDatasetsRead, kRunsTrigger, kConnectionsRead, kJobsWrite,
+                                    kConnectionsWrite},
+      // admin
+      std::vector<http::Permission>{kAuthenticated, kAccountSelf, kJobsRead, kRunsRead,
+                                    kDatasetsRead, kRunsTrigger, kConnectionsRead,
+                                    kWorkflowsApprove, kJobsWrite, kConnectionsWrite, kUsersAdmin,
+                                    kAuditRead, kSettingsAdmin},
+  };
   return table;
 }
 
