@@ -6,10 +6,13 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 #include "api/api_router.h"
+#include "api/security_headers.h"
 #include "assets/static_files.h"
+#include "auth/auth_service.h"
 #include "core/clock.h"
 #include "http/server.h"
 #include "store/sqlite/sqlite_store.h"
@@ -44,6 +47,29 @@ Status WritePortFile(const std::filesystem::path& file, std::uint16_t port) {
     return Error::Validation("port-file",
                              fmt::format("cannot write {}: {}", file.string(), ec.message()));
   return Ok();
+}
+
+// Creates the first admin on an empty store: with BATUTA_ADMIN_PASSWORD when set, else with a
+// random password printed once on stdout (never to the log).
+bool EnsureInitialAdmin(auth::AuthService& auth) {
+  const char* given = std::getenv("BATUTA_ADMIN_PASSWORD");
+  auto created = auth.users().EnsureInitialAdmin(given == nullptr ? "" : given);
+  if (!created.ok()) {
+    PrintError("cannot create the first admin: " + created.error().message);
+    return false;
+  }
+  if (!created->has_value()) return true;
+  if (given != nullptr && *given != '\0') {
+    spdlog::info("auth: created user 'admin' with the password from BATUTA_ADMIN_PASSWORD");
+  } else {
+    fmt::print(
+        "batuta created the user 'admin' with the password: {}\n"
+        "  It is shown only this once. Sign in and change it, or run: batuta user "
+        "reset-password admin\n",
+        **created);
+    std::fflush(stdout);
+  }
+  return true;
 }
 
 }  // namespace
@@ -87,7 +113,17 @@ int Serve(const Config& config) {
     web_app = std::move(folder).value();
   }
 
-  const api::ApiDependencies deps{**store, web_app, BATUTA_VERSION};
+  auto auth = auth::AuthService::Create(**store, SystemClock::Instance());
+  if (!auth.ok()) {
+    PrintError(auth.error().message);
+    return 1;
+  }
+  if (!EnsureInitialAdmin(**auth)) return 1;
+  if (auto pruned = (*auth)->sessions().Prune(); pruned.ok() && *pruned > 0) {
+    spdlog::info("auth: removed {} expired sessions", *pruned);
+  }
+
+  const api::ApiDependencies deps{**store, **auth, web_app, BATUTA_VERSION};
   const http::Router router = api::BuildApiRouter(deps);
   http::ServerOptions options;
   options.listen_address = config.listen;
@@ -99,7 +135,10 @@ int Serve(const Config& config) {
   options.request_timeout = config.request_timeout;
   options.idle_timeout = config.idle_timeout;
   options.access_log = config.access_log;
-  options.default_headers = {{"X-Content-Type-Options", "nosniff"}};
+  options.default_headers = api::SecurityHeaders(!config.tls_cert.empty());
+  options.tls_certificate_file = config.tls_cert;
+  options.tls_private_key_file = config.tls_key;
+  options.cors_allowed_origins = config.cors_origins;
   http::Server server(options, router);
   if (auto listening = server.Listen(); !listening.ok()) {
     PrintError(listening.error().message);
@@ -115,10 +154,10 @@ int Serve(const Config& config) {
   const std::string host =
       config.listen.find(':') != std::string::npos ? "[" + config.listen + "]" : config.listen;
   // The one line on stdout: scripts and tests read the URL from it (port 0 resolves here).
-  fmt::print("batuta listening on http://{}:{}\n", host, server.Port());
+  fmt::print("batuta listening on {}://{}:{}\n", options.Scheme(), host, server.Port());
   std::fflush(stdout);
   spdlog::info("batuta {} serving {} (store {}, data {})", BATUTA_VERSION,
-               fmt::format("http://{}:{}", host, server.Port()), (*store)->Kind(),
+               fmt::format("{}://{}:{}", options.Scheme(), host, server.Port()), (*store)->Kind(),
                config.data_dir.string());
 
   int signal_number = 0;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 
@@ -79,6 +80,54 @@ Status ApplyThreadCount(int& target, std::string_view v, int minimum) {
   return Ok();
 }
 
+bool IsHostNameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+
+bool IsIpv6Char(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == ':' || c == '.';
+}
+
+// Why `origin` is not an origin as browsers serialize it (the Origin header compared
+// exactly), or nullopt when it is one.
+std::optional<std::string> OriginProblem(std::string_view origin) {
+  std::string_view scheme;
+  if (origin.starts_with("https://")) {
+    scheme = "https";
+  } else if (origin.starts_with("http://")) {
+    scheme = "http";
+  } else {
+    return "the scheme must be http:// or https://";
+  }
+  const std::string_view authority = origin.substr(scheme.size() + 3);
+  if (authority.find_first_of("/?#") != std::string_view::npos) return "an origin has no path";
+
+  // The port follows the last ':' unless that ':' is inside an [IPv6] address.
+  std::string_view host = authority;
+  std::optional<std::string_view> port;
+  if (const auto colon = authority.rfind(':');
+      colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  const bool host_ok = host.starts_with('[')
+                           ? host.size() > 2 && host.back() == ']' &&
+                                 std::all_of(host.begin() + 1, host.end() - 1, IsIpv6Char)
+                           : !host.empty() && std::all_of(host.begin(), host.end(), IsHostNameChar);
+  if (!host_ok) return "the host must be a lower-case host name or IP address";
+
+  if (port) {
+    const auto number = ParseInteger<std::uint16_t>(*port);
+    if (!number || *number == 0 || std::to_string(*number) != *port) {
+      return "the port must be a number from 1 to 65535";
+    }
+    if ((scheme == "https" && *number == 443) || (scheme == "http" && *number == 80)) {
+      return fmt::format("browsers never send the default port {}: leave it out", *number);
+    }
+  }
+  return std::nullopt;
+}
+
 std::vector<SettingSpec> BuildSettings() {
   return {
       {"listen", "BATUTA_LISTEN", "IP address to listen on (0.0.0.0 for all interfaces)",
@@ -139,6 +188,19 @@ std::vector<SettingSpec> BuildSettings() {
       {"shutdown-grace", "BATUTA_SHUTDOWN_GRACE",
        "time in-flight requests get to finish on SIGTERM (like 10s)",
        [](Config& c, std::string_view v) { return ApplyDuration(c.shutdown_grace, v); }},
+      {"tls-cert", "BATUTA_TLS_CERT",
+       "serve HTTPS with this PEM certificate chain (leaf first); needs tls-key",
+       [](Config& c, std::string_view v) { return ApplyNonEmptyPath(c.tls_cert, v); }},
+      {"tls-key", "BATUTA_TLS_KEY", "PEM private key of tls-cert (unencrypted); needs tls-cert",
+       [](Config& c, std::string_view v) { return ApplyNonEmptyPath(c.tls_key, v); }},
+      {"cors-origins", "BATUTA_CORS_ORIGINS",
+       "comma-separated origins whose pages may call the API (like https://bi.example.com)",
+       [](Config& c, std::string_view v) -> Status {
+         auto origins = ParseOrigins(v);
+         if (!origins.ok()) return std::move(origins).error();
+         c.cors_origins = std::move(origins).value();
+         return Ok();
+       }},
   };
 }
 
@@ -168,6 +230,25 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   if (unit == "m") return milliseconds(*number * 60'000);
   if (unit == "h") return milliseconds(*number * 3'600'000);
   return std::nullopt;
+}
+
+Result<std::vector<std::string>> ParseOrigins(std::string_view text) {
+  std::vector<std::string> origins;
+  if (Trim(text).empty()) return origins;
+  while (true) {
+    const auto comma = text.find(',');
+    const auto origin = Trim(text.substr(0, comma));
+    if (const auto problem = OriginProblem(origin)) {
+      return Error{ErrorCode::kValidation,
+                   fmt::format("'{}' is not an origin: {} (write scheme://host[:port], like "
+                               "https://bi.example.com)",
+                               origin, *problem)};
+    }
+    origins.emplace_back(origin);
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return origins;
 }
 
 std::optional<std::size_t> ParseByteSize(std::string_view text) {
@@ -240,6 +321,15 @@ Result<Config> ResolveConfig(const SettingValues& flags,
                                status.error().message),
                    {{"field", spec.name}}};
     }
+  }
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    const std::string_view missing = config.tls_cert.empty() ? "tls-cert" : "tls-key";
+    const std::string_view given = config.tls_cert.empty() ? "tls-key" : "tls-cert";
+    return Error{ErrorCode::kValidation,
+                 fmt::format("invalid setting {}: missing, but {} is set (HTTPS needs both the "
+                             "certificate and its private key)",
+                             missing, given),
+                 {{"field", missing}}};
   }
   return config;
 }

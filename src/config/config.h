@@ -34,6 +34,11 @@ struct Config {
   std::chrono::milliseconds request_timeout{30'000};
   std::chrono::milliseconds idle_timeout{60'000};
   std::chrono::milliseconds shutdown_grace{10'000};
+  // HTTPS when both are set (PEM certificate chain and its private key); HTTP when neither.
+  std::filesystem::path tls_cert;
+  std::filesystem::path tls_key;
+  // Exact origins ("https://bi.example.com") allowed to call the API cross-origin.
+  std::vector<std::string> cors_origins;
 };
 
 // One setting: its name (the flag is --name, the file key is name), its environment variable
@@ -54,7 +59,8 @@ Result<SettingValues> ReadConfigFile(const std::filesystem::path& file);
 
 // Merges the three sources, highest precedence first: flags, then BATUTA_* environment
 // variables (looked up through `env`), then the config file, then defaults. The error names
-// the setting and where the bad value came from, in one line.
+// the setting and where the bad value came from, in one line. Settings that only make sense
+// together (tls-cert and tls-key) are checked after merging.
 Result<Config> ResolveConfig(const SettingValues& flags,
                              const std::function<std::optional<std::string>(std::string_view)>& env,
                              const SettingValues& file);
@@ -62,5 +68,9 @@ Result<Config> ResolveConfig(const SettingValues& flags,
 // Parsers shared with tests: "30s", "500ms", "2m", "1h"; "1MiB", "16KiB", "512".
 std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text);
 std::optional<std::size_t> ParseByteSize(std::string_view text);
+// A comma-separated list of origins as browsers send them: scheme://host[:port], scheme
+// http or https, lower-case host name or IP address, no default port, no path. Spaces around
+// entries are ignored; an empty text is an empty list. The error names the bad entry.
+Result<std::vector<std::string>> ParseOrigins(std::string_view text);
 
 }  // namespace batuta

@@ -91,6 +91,78 @@ TEST(ConfigTest, ReadsConfigFiles) {
   EXPECT_FALSE(ReadConfigFile("/nonexistent/batuta.conf").ok());
 }
 
+TEST(ConfigTest, TlsNeedsBothCertificateAndKey) {
+  const auto neither = ResolveConfig({}, NoEnv, {});
+  ASSERT_TRUE(neither.ok());
+  EXPECT_TRUE(neither->tls_cert.empty() && neither->tls_key.empty());
+
+  auto env = [](std::string_view name) -> std::optional<std::string> {
+    if (name == "BATUTA_TLS_KEY") return "/etc/batuta/key.pem";
+    return std::nullopt;
+  };
+  const auto both = ResolveConfig({{"tls-cert", "/etc/batuta/cert.pem"}}, env, {});
+  ASSERT_TRUE(both.ok()) << both.error().message;
+  EXPECT_EQ(both->tls_cert, "/etc/batuta/cert.pem");
+  EXPECT_EQ(both->tls_key, "/etc/batuta/key.pem");
+
+  const auto only_cert = ResolveConfig({}, NoEnv, {{"tls-cert", "/etc/batuta/cert.pem"}});
+  ASSERT_FALSE(only_cert.ok());
+  EXPECT_EQ(only_cert.error().details["field"], "tls-key");
+  EXPECT_NE(only_cert.error().message.find("invalid setting tls-key: missing, but tls-cert is set"),
+            std::string::npos)
+      << only_cert.error().message;
+
+  const auto only_key = ResolveConfig({}, env, {});
+  ASSERT_FALSE(only_key.ok());
+  EXPECT_EQ(only_key.error().details["field"], "tls-cert");
+  EXPECT_FALSE(ResolveConfig({{"tls-cert", ""}, {"tls-key", "k.pem"}}, NoEnv, {}).ok());
+}
+
+TEST(ConfigTest, CorsOriginsAreACommaSeparatedList) {
+  auto env = [](std::string_view name) -> std::optional<std::string> {
+    if (name == "BATUTA_CORS_ORIGINS") return "https://bi.example.com, http://localhost:3000";
+    return std::nullopt;
+  };
+  const auto config = ResolveConfig({}, env, {});
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->cors_origins,
+            (std::vector<std::string>{"https://bi.example.com", "http://localhost:3000"}));
+  EXPECT_TRUE(ResolveConfig({}, NoEnv, {})->cors_origins.empty());
+  EXPECT_TRUE(ResolveConfig({{"cors-origins", ""}}, NoEnv, {})->cors_origins.empty());
+}
+
+TEST(ConfigTest, CorsOriginErrorsNameTheBadEntry) {
+  const auto config = ResolveConfig(
+      {{"cors-origins", "https://ok.example.com,https://bi.example.com/app"}}, NoEnv, {});
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.error().details["field"], "cors-origins");
+  EXPECT_NE(config.error().message.find("invalid setting cors-origins (from --cors-origins): "
+                                        "'https://bi.example.com/app' is not an origin"),
+            std::string::npos)
+      << config.error().message;
+}
+
+TEST(ConfigTest, ParsesOrigins) {
+  for (const std::string_view good :
+       {"https://bi.example.com", "http://localhost:3000", "http://127.0.0.1:8080",
+        "https://[::1]:8443", "http://[::1]", "https://a-b.example.com:65535"}) {
+    const auto origins = ParseOrigins(good);
+    ASSERT_TRUE(origins.ok()) << good << ": " << origins.error().message;
+    EXPECT_EQ(*origins, std::vector<std::string>{std::string(good)});
+  }
+  for (const std::string_view bad :
+       {"bi.example.com", "ftp://bi.example.com", "https://", "https://bi.example.com/",
+        "https://bi.example.com/app", "https://bi.example.com?x=1", "https://BI.example.com",
+        "https://user@bi.example.com", "https://bi.example.com:0", "https://bi.example.com:65536",
+        "https://bi.example.com:08080", "https://bi.example.com:", "https://bi.example.com:443",
+        "http://bi.example.com:80", "https://[::1", "*", "null", "https://a.example.com,,"}) {
+    EXPECT_FALSE(ParseOrigins(bad).ok()) << bad;
+  }
+  const auto default_port = ParseOrigins("https://bi.example.com:443");
+  ASSERT_FALSE(default_port.ok());
+  EXPECT_NE(default_port.error().message.find("default port 443"), std::string::npos);
+}
+
 TEST(ConfigTest, EverySettingHasAnEnvironmentVariable) {
   for (const auto& spec : Settings()) {
     EXPECT_EQ(spec.env.substr(0, 7), "BATUTA_") << spec.name;

@@ -118,7 +118,10 @@ class Connection::Stream final : public SseStream {
 };
 
 Connection::Connection(asio::ip::tcp::socket socket, Worker& worker, ServerShared& shared)
-    : socket_(std::move(socket)), worker_(worker), shared_(shared) {
+    : transport_(shared.tls ? Transport(std::move(socket), *shared.tls)
+                            : Transport(std::move(socket))),
+      worker_(worker),
+      shared_(shared) {
   http_parser_init(&parser_, HTTP_REQUEST);
   parser_.data = this;
 }
@@ -132,12 +135,35 @@ void Connection::Start() {
     ++shared_.live_connections;
   }
   asio::error_code ec;
-  const auto remote = socket_.remote_endpoint(ec);
+  const auto remote = transport_.Socket().remote_endpoint(ec);
   if (!ec) remote_address_ = remote.address().to_string();
   if (shared_.draining) {
     Close();
     return;
   }
+  if (transport_.Secure()) {
+    // The handshake is the first part of the request: a client too slow to finish it is cut
+    // off after request_timeout, like one too slow to send its request.
+    state_ = State::kHandshaking;
+    ArmTimer(shared_.options.request_timeout);
+    transport_.AsyncHandshake(
+        [self = shared_from_this()](const asio::error_code& error) { self->OnHandshake(error); });
+    return;
+  }
+  ArmTimer(shared_.options.idle_timeout);
+  ReadMore();
+}
+
+void Connection::OnHandshake(const asio::error_code& ec) {
+  if (state_ == State::kClosed) return;
+  if (ec) {
+    // Scanners, plain-HTTP clients and clients that distrust the certificate end up here;
+    // routine on a public port, so not worth more than a debug line.
+    spdlog::debug("tls handshake with {} failed: {}", remote_address_, ec.message());
+    Close();
+    return;
+  }
+  state_ = State::kReading;
   ArmTimer(shared_.options.idle_timeout);
   ReadMore();
 }
@@ -146,6 +172,9 @@ void Connection::BeginDrain() {
   draining_ = true;
   keep_alive_ = false;
   switch (state_) {
+    case State::kHandshaking:
+      Close();
+      break;
     case State::kReading:
       if (!request_started_ && input_offset_ == input_.size()) Close();
       break;
@@ -169,10 +198,10 @@ void Connection::ForceClose() { Close(); }
 void Connection::ReadMore() {
   if (read_pending_ || state_ == State::kClosed) return;
   read_pending_ = true;
-  socket_.async_read_some(asio::buffer(read_buffer_),
-                          [self = shared_from_this()](const asio::error_code& ec, std::size_t n) {
-                            self->OnRead(ec, n);
-                          });
+  transport_.AsyncReadSome(asio::buffer(read_buffer_),
+                           [self = shared_from_this()](const asio::error_code& ec, std::size_t n) {
+                             self->OnRead(ec, n);
+                           });
 }
 
 void Connection::OnRead(const asio::error_code& ec, std::size_t n) {
@@ -192,6 +221,7 @@ void Connection::OnRead(const asio::error_code& ec, std::size_t n) {
     case State::kLingering:
       ReadMore();  // discard; we only watch for the peer closing
       break;
+    case State::kHandshaking:
     case State::kHandling:
     case State::kWriting:
     case State::kClosed:
@@ -227,9 +257,7 @@ void Connection::Parse() {
   if (expect_continue_ && !continue_sent_) {
     // The client waits for this before sending its body; the limits were checked already.
     continue_sent_ = true;
-    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-    asio::error_code ignored;
-    asio::write(socket_, asio::buffer(kContinue.data(), kContinue.size()), ignored);
+    transport_.WriteNow("HTTP/1.1 100 Continue\r\n\r\n");
   }
   ReadMore();
 }
@@ -327,6 +355,7 @@ void Connection::HandleRequest() {
   if (!http_should_keep_alive(&parser_) || draining_ || shared_.draining) keep_alive_ = false;
   request_.method = ParseMethod(http_method_str(static_cast<http_method>(parser_.method)));
   request_.remote_address = remote_address_;
+  request_.secure = transport_.Secure();
   request_.request_id = NextRequestId(request_);
 
   const std::string_view target = request_.target;
@@ -348,6 +377,10 @@ void Connection::HandleRequest() {
 
 void Connection::Dispatch() {
   const Router& router = *shared_.router;
+  if (shared_.cors.Enabled() && CorsPolicy::IsPreflight(request_)) {
+    WriteResponse(shared_.cors.AnswerPreflight(request_, router.AllowedMethods(request_.path)));
+    return;
+  }
   const auto match = router.Find(request_);
   if (match.route != nullptr) {
     if (const auto* handler = std::get_if<Handler>(&match.route->handler)) {
@@ -435,6 +468,9 @@ void Connection::WriteResponse(const Response& response) {
     if (!HasHeader(response.headers, name)) AppendHeader(output_, name, value);
   }
   for (const auto& [name, value] : response.headers) AppendHeader(output_, name, value);
+  for (const auto& [name, value] : shared_.cors.ResponseHeaders(request_)) {
+    AppendHeader(output_, name, value);
+  }
   if (has_body) AppendHeader(output_, "Content-Length", std::to_string(response.body.size()));
   if (!keep_alive_) {
     AppendHeader(output_, "Connection", "close");
@@ -448,10 +484,10 @@ void Connection::WriteResponse(const Response& response) {
   response_body_bytes_ = response.body.size();
   state_ = State::kWriting;
   ArmTimer(shared_.options.request_timeout);
-  asio::async_write(socket_, asio::buffer(output_),
-                    [self = shared_from_this()](const asio::error_code& ec, std::size_t) {
-                      self->OnWritten(ec);
-                    });
+  transport_.AsyncWrite(asio::buffer(output_),
+                        [self = shared_from_this()](const asio::error_code& ec, std::size_t) {
+                          self->OnWritten(ec);
+                        });
 }
 
 void Connection::FailRequest(const Error& error) {
@@ -488,8 +524,7 @@ void Connection::Linger() {
   // connection and could destroy our error response before the client reads it, so stop
   // sending, discard input for a short while, then close.
   state_ = State::kLingering;
-  asio::error_code ignored;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  transport_.ShutdownSend();
   ArmTimer(kLingerTime);
   ReadMore();
 }
@@ -520,6 +555,9 @@ void Connection::StartStream(std::shared_ptr<Stream> stream) {
   AppendHeader(head, "X-Accel-Buffering", "no");
   AppendHeader(head, "Transfer-Encoding", "chunked");
   for (const auto& [name, value] : shared_.options.default_headers) AppendHeader(head, name, value);
+  for (const auto& [name, value] : shared_.cors.ResponseHeaders(request_)) {
+    AppendHeader(head, name, value);
+  }
   head += "\r\n";
   stream_backlog_ = std::move(head);
   LogAccess(200, 0);
@@ -557,15 +595,15 @@ void Connection::FlushStream() {
   output_ = std::move(stream_backlog_);
   stream_backlog_.clear();
   stream_write_pending_ = true;
-  asio::async_write(socket_, asio::buffer(output_),
-                    [self = shared_from_this()](const asio::error_code& ec, std::size_t) {
-                      self->stream_write_pending_ = false;
-                      if (ec) {
-                        self->Close();
-                        return;
-                      }
-                      self->FlushStream();
-                    });
+  transport_.AsyncWrite(asio::buffer(output_),
+                        [self = shared_from_this()](const asio::error_code& ec, std::size_t) {
+                          self->stream_write_pending_ = false;
+                          if (ec) {
+                            self->Close();
+                            return;
+                          }
+                          self->FlushStream();
+                        });
 }
 
 // ---- timers and closing --------------------------------------------------------------------
@@ -579,6 +617,9 @@ void Connection::DisarmTimer() { deadline_ = std::chrono::steady_clock::time_poi
 void Connection::OnDeadline() {
   DisarmTimer();
   switch (state_) {
+    case State::kHandshaking:  // too slow to even start a request: nothing to answer
+      Close();
+      break;
     case State::kReading:
       if (request_started_) {
         FailRequest(Error{ErrorCode::kTimeout, "the request was not received in time"});
@@ -618,9 +659,7 @@ void Connection::Close() {
   if (state_ == State::kClosed) return;
   state_ = State::kClosed;
   DisarmTimer();
-  asio::error_code ignored;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  transport_.Close();
   if (stream_) stream_->MarkClosed();
   worker_.connections.erase(this);
   std::lock_guard lock(shared_.mutex);

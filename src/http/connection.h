@@ -1,7 +1,7 @@
 #pragma once
 
-// Internal to the http library: one accepted TCP connection. Only server.cc and
-// connection.cc include Asio and http_parser; nothing outside src/http sees them.
+// Internal to the http library: one accepted TCP connection, plain or TLS. Asio and
+// http_parser are included only by src/http; nothing outside it sees them.
 
 #include <http_parser.h>
 
@@ -17,10 +17,12 @@
 #include <unordered_set>
 
 #include "core/error.h"
+#include "http/cors.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/transport.h"
 
 namespace batuta::http {
 
@@ -34,6 +36,8 @@ struct ServerShared {
   http_parser_settings parser_settings{};
   std::atomic<bool> draining{false};
   std::optional<asio::thread_pool> handler_pool;  // runs Execution::kPool handlers
+  std::unique_ptr<asio::ssl::context> tls;        // set when serving HTTPS
+  CorsPolicy cors;
 
   std::mutex mutex;
   std::condition_variable all_closed;  // signalled when live_connections drops to 0
@@ -52,11 +56,13 @@ struct Worker {
   std::uint64_t request_counter = 0;
 };
 
-// Lifecycle: reading a request -> handling it -> writing the response -> reading the next
-// (keep-alive) | streaming SSE | lingering after an error response | closed. Every method
-// runs on the owning worker's thread; SseStream posts onto it from other threads.
+// Lifecycle: [TLS handshake ->] reading a request -> handling it -> writing the response ->
+// reading the next (keep-alive) | streaming SSE | lingering after an error response | closed.
+// Every method runs on the owning worker's thread; SseStream posts onto it from other threads.
+// Plain and TLS connections differ only in their Transport and the handshake state.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
+  // Speaks TLS over `socket` when shared.tls is set.
   Connection(asio::ip::tcp::socket socket, Worker& worker, ServerShared& shared);
   ~Connection();
 
@@ -82,9 +88,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void WriteStreamChunk(const std::string& data, bool last);
 
  private:
-  enum class State { kReading, kHandling, kWriting, kStreaming, kLingering, kClosed };
+  enum class State { kHandshaking, kReading, kHandling, kWriting, kStreaming, kLingering, kClosed };
   class Stream;
 
+  void OnHandshake(const asio::error_code& ec);
   void ReadMore();
   void OnRead(const asio::error_code& ec, std::size_t n);
   void Parse();
@@ -111,7 +118,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void LogAccess(int status, std::size_t body_bytes) const;
   std::string NextRequestId(const Request& request);
 
-  asio::ip::tcp::socket socket_;
+  Transport transport_;
   Worker& worker_;
   ServerShared& shared_;
   std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();

@@ -30,6 +30,8 @@ struct Request {
   std::string body;
   std::string remote_address;
   std::string request_id;
+  // True when the request arrived over TLS (this server's HTTPS), so cookies may be Secure.
+  bool secure = false;
   // Values of "{name}" segments of the matched route, in order of appearance.
   std::vector<std::pair<std::string, std::string>> path_params;
 

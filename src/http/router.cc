@@ -69,14 +69,21 @@ Router::Match Router::Find(Request& request) const {
     return match;
   }
   // Not found under this method: collect the methods the path has, for 405 and Allow.
+  match.allow = AllowedMethods(request.path);
+  match.path_exists = !match.allow.empty();
+  return match;
+}
+
+std::string Router::AllowedMethods(std::string_view decoded_path) const {
+  const auto path = SplitPath(decoded_path);
+  std::string allow;
   for (std::size_t i = 0; i < routes_.size(); ++i) {
     if (!MatchSegments(segments_[i], path, nullptr)) continue;
-    match.path_exists = true;
-    if (!match.allow.empty()) match.allow += ", ";
-    match.allow += MethodName(routes_[i].method);
-    if (routes_[i].method == Method::kGet) match.allow += ", HEAD";
+    if (!allow.empty()) allow += ", ";
+    allow += MethodName(routes_[i].method);
+    if (routes_[i].method == Method::kGet) allow += ", HEAD";
   }
-  return match;
+  return allow;
 }
 
 }  // namespace batuta::http

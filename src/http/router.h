@@ -27,6 +27,9 @@ class Router {
   };
   // Matches a decoded path. Fills request.path_params on success. HEAD matches GET routes.
   Match Find(Request& request) const;
+  // Every method some route has for a decoded path, "GET, HEAD, POST" (HEAD with GET);
+  // empty when no route has the path.
+  std::string AllowedMethods(std::string_view path) const;
 
  private:
   std::vector<Route> routes_;

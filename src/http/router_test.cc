@@ -48,6 +48,14 @@ TEST(RouterTest, ReportsAllowedMethodsForKnownPaths) {
   EXPECT_FALSE(router.Find(unknown).path_exists);
 }
 
+TEST(RouterTest, ListsEveryMethodOfAPath) {
+  Router router;
+  router.Add({Method::kGet, "/api/v1/jobs/{id}", kPublic, Named("get")});
+  router.Add({Method::kDelete, "/api/v1/jobs/{id}", kPublic, Named("delete")});
+  EXPECT_EQ(router.AllowedMethods("/api/v1/jobs/7"), "GET, HEAD, DELETE");
+  EXPECT_EQ(router.AllowedMethods("/api/v1/jobs"), "");
+}
+
 TEST(RouterTest, HeadUsesGetRoutes) {
   Router router;
   router.Add({Method::kGet, "/healthz", kPublic, Named("health")});

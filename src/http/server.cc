@@ -8,6 +8,7 @@
 
 #include "core/id.h"
 #include "http/connection.h"
+#include "http/tls_context.h"
 
 namespace batuta::http {
 
@@ -16,6 +17,7 @@ class Server::Impl {
   Impl(ServerOptions options, const Router& router) {
     shared_.options = std::move(options);
     shared_.router = &router;
+    shared_.cors = CorsPolicy(shared_.options.cors_allowed_origins);
     shared_.parser_settings = MakeParserSettings();
     shared_.handler_pool.emplace(
         static_cast<std::size_t>(std::max(1, shared_.options.handler_threads)));
@@ -33,6 +35,12 @@ class Server::Impl {
   ~Impl() { Shutdown(std::chrono::milliseconds(0)); }
 
   Status Listen() {
+    if (shared_.options.Tls()) {
+      auto tls = MakeTlsContext(shared_.options.tls_certificate_file,
+                                shared_.options.tls_private_key_file);
+      if (!tls.ok()) return std::move(tls).error();
+      shared_.tls = std::move(tls).value();
+    }
     asio::error_code ec;
     const auto address = asio::ip::make_address(shared_.options.listen_address, ec);
     if (ec) {

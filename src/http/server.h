@@ -3,8 +3,11 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/result.h"
 #include "http/request.h"
@@ -28,6 +31,18 @@ struct ServerOptions {
   bool access_log = true;
   // Added to every response unless the handler set the same header.
   HeaderList default_headers;
+
+  // HTTPS: PEM files of the certificate chain (leaf first) and of its unencrypted private
+  // key. Both empty: plain HTTP. Listen fails unless both are set, readable and match.
+  std::filesystem::path tls_certificate_file;
+  std::filesystem::path tls_private_key_file;
+  // CORS allowlist of exact origins ("https://bi.example.com"). Empty: no CORS headers at
+  // all. See src/http/README.md for what an allowed origin gets.
+  std::vector<std::string> cors_allowed_origins;
+
+  bool Tls() const { return !tls_certificate_file.empty() || !tls_private_key_file.empty(); }
+  // "https" or "http", for URLs that name this server.
+  std::string_view Scheme() const { return Tls() ? "https" : "http"; }
 };
 
 // HTTP/1.1 server on standalone Asio and http_parser (see docs/decisions/0001). Requests are
@@ -40,7 +55,9 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds and listens. Errors name the address and the reason (port in use, bad address).
+  // Loads the TLS certificate and key (when configured), then binds and listens. Errors name
+  // the file or the address and the reason (missing file, key not matching the certificate,
+  // port in use, bad address).
   Status Listen();
   // The bound port; valid after Listen succeeded (resolves port 0).
   std::uint16_t Port() const;

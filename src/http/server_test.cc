@@ -98,6 +98,14 @@ TEST_F(ServerTest, PathParametersReachTheHandler) {
   EXPECT_EQ(testing::Request(port(), "GET", "/runs/%zz").status, 400);
 }
 
+TEST_F(ServerTest, PlainHttpRequestsAreNotSecure) {
+  router_.Add({Method::kGet, "/where", kPublic, Handler([](const Request& r) {
+                 return Response::Text(200, r.secure ? "secure" : "plain");
+               })});
+  Start();
+  EXPECT_EQ(testing::Request(port(), "GET", "/where").body, "plain");
+}
+
 // A stream fed from another thread, the way the log hub will feed run events.
 TEST_F(ServerTest, SseStreamsEventsFromAnyThreadInOrder) {
   std::mutex mutex;

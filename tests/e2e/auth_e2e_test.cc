@@ -6,6 +6,7 @@
 
 #include "batuta_process.h"
 #include "http_client.h"
+#include "tls_certificate.h"
 
 namespace batuta::testing {
 namespace {
@@ -74,8 +75,7 @@ TEST_F(AuthE2eTest, SignInSetsAProtectedCookieAndSignOutEndsTheSession) {
 
   const Session session = SessionOf(reply);
   EXPECT_EQ(Me({"Cookie: " + session.cookie}), 200);
-  const auto out =
-      Request(server_.port(), "POST", "/api/v1/auth/logout", "", session.Headers());
+  const auto out = Request(server_.port(), "POST", "/api/v1/auth/logout", "", session.Headers());
   EXPECT_EQ(out.status, 204) << out.body;
   EXPECT_NE(out.Header("Set-Cookie").value_or("").find("Max-Age=0"), std::string::npos);
   EXPECT_EQ(Me({"Cookie: " + session.cookie}), 401);
@@ -87,8 +87,8 @@ TEST_F(AuthE2eTest, AnOldSessionCookieIsRefusedAfterAPasswordChange) {
   EXPECT_NE(first.cookie, second.cookie) << "every sign-in gets a new session id";
   const nlohmann::json change = {{"current_password", kAdminPassword},
                                  {"new_password", "a-brand-new-long-passphrase"}};
-  const auto changed = Request(server_.port(), "POST", "/api/v1/auth/password", change.dump(),
-                               first.Headers());
+  const auto changed =
+      Request(server_.port(), "POST", "/api/v1/auth/password", change.dump(), first.Headers());
   ASSERT_EQ(changed.status, 200) << changed.body;
   const Session renewed = SessionOf(changed);
   EXPECT_EQ(Me({"Cookie: " + first.cookie}), 401);
@@ -109,10 +109,9 @@ TEST_F(AuthE2eTest, AStateChangingRequestNeedsTheCsrfTokenAndThisOrigin) {
                                 {"Cookie: " + admin.cookie, kSameOrigin, kJson});
   EXPECT_EQ(no_token.status, 403) << no_token.body;
   EXPECT_NE(no_token.body.find("csrf_token"), std::string::npos);
-  const auto foreign_with_token =
-      Request(server_.port(), "POST", "/api/v1/users", user.dump(),
-              {"Cookie: " + admin.cookie, "X-CSRF-Token: " + admin.csrf,
-               "Origin: https://evil.example", kJson});
+  const auto foreign_with_token = Request(server_.port(), "POST", "/api/v1/users", user.dump(),
+                                          {"Cookie: " + admin.cookie, "X-CSRF-Token: " + admin.csrf,
+                                           "Origin: https://evil.example", kJson});
   EXPECT_EQ(foreign_with_token.status, 403) << foreign_with_token.body;
   const auto good = Request(server_.port(), "POST", "/api/v1/users", user.dump(), admin.Headers());
   EXPECT_EQ(good.status, 201) << good.body;
@@ -139,8 +138,7 @@ TEST_F(AuthE2eTest, AnApiKeyWorksExactlyAndStopsWhenRevoked) {
   altered.back() = altered.back() == 'A' ? 'B' : 'A';
   EXPECT_EQ(Me({"Authorization: Bearer " + altered}), 401);
   // A viewer key cannot reach admin routes, nor manage keys, whoever owns it.
-  EXPECT_EQ(Request(server_.port(), "GET", "/api/v1/users", {}, {"X-API-Key: " + key}).status,
-            403);
+  EXPECT_EQ(Request(server_.port(), "GET", "/api/v1/users", {}, {"X-API-Key: " + key}).status, 403);
   EXPECT_EQ(Request(server_.port(), "GET", "/api/v1/api-keys", {}, {"X-API-Key: " + key}).status,
             403);
   // Listed without the secret; then revoked.
@@ -259,6 +257,40 @@ TEST(AuthStartupTest, AWeakAdminPasswordStopsStartupWithAClearError) {
                                 {"BATUTA_ADMIN_PASSWORD=short"});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find("BATUTA_ADMIN_PASSWORD"), std::string::npos) << result.err;
+}
+
+}  // namespace
+}  // namespace batuta::testing
+
+namespace batuta::testing {
+namespace {
+
+TEST(AuthTlsTest, OverTlsTheCookieIsHostPrefixedAndSecureAndHstsIsSent) {
+  TempDir dir;
+  const TlsFiles files = WriteSelfSignedCertificate(dir.path());
+  BatutaServer server(dir.path() / "data",
+                      {"--access-log", "false", "--tls-cert", files.certificate.string(),
+                       "--tls-key", files.private_key.string()},
+                      {"BATUTA_ADMIN_PASSWORD=" + std::string(kAdminPassword)});
+  const TlsClientOptions tls{files.certificate};
+  const nlohmann::json login = {{"username", "admin"}, {"password", kAdminPassword}};
+  const auto reply = Request(server.port(), tls, "POST", "/api/v1/auth/login", login.dump(),
+                             {kJson, "Origin: https://127.0.0.1"});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const std::string cookie = reply.Header("Set-Cookie").value_or("");
+  EXPECT_EQ(cookie.rfind("__Host-batuta_session=", 0), 0u) << cookie;
+  EXPECT_NE(cookie.find("; Secure"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+  EXPECT_NE(reply.Header("Strict-Transport-Security").value_or("").find("max-age="),
+            std::string::npos);
+  const std::string pair = cookie.substr(0, cookie.find(';'));
+  EXPECT_EQ(Request(server.port(), tls, "GET", "/api/v1/auth/me", {}, {"Cookie: " + pair}).status,
+            200);
+  // The plain-HTTP cookie name is not accepted over TLS.
+  const std::string plain_name = "batuta_session" + pair.substr(pair.find('='));
+  EXPECT_EQ(
+      Request(server.port(), tls, "GET", "/api/v1/auth/me", {}, {"Cookie: " + plain_name}).status,
+      401);
 }
 
 }  // namespace

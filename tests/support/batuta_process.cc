@@ -14,6 +14,7 @@
 #include <functional>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 extern char** environ;
 
@@ -140,7 +141,7 @@ BatutaServer::BatutaServer(const std::filesystem::path& data_dir,
   pid_ = Spawn(args, env, stderr_file_, &out_fd);
 
   // Sanitizer builds start slowly; the bound is generous and only hit on a real failure.
-  const std::string marker = "batuta listening on http://127.0.0.1:";
+  const std::string marker = "batuta listening on ";
   std::string out;
   ReadUntil(out_fd, std::chrono::steady_clock::now() + std::chrono::seconds(60), out,
             [&marker](const std::string& so_far) {
@@ -148,13 +149,23 @@ BatutaServer::BatutaServer(const std::filesystem::path& data_dir,
               return at != std::string::npos && so_far.find('\n', at) != std::string::npos;
             });
   ::close(out_fd);  // the server writes nothing after its listening line
-  const auto at = out.find(marker);
-  if (at == std::string::npos) {
+  // The line is "batuta listening on http://127.0.0.1:PORT" (or https://).
+  if (const auto at = out.find(marker); at != std::string::npos) {
+    std::string_view url{out};
+    url.remove_prefix(at + marker.size());
+    tls_ = url.starts_with("https://");
+    const std::string_view scheme = tls_ ? "https://" : "http://";
+    const std::string_view host = "127.0.0.1:";
+    if (url.starts_with(scheme)) url.remove_prefix(scheme.size());
+    if (url.starts_with(host)) {
+      port_ = static_cast<std::uint16_t>(std::atoi(url.data() + host.size()));
+    }
+  }
+  if (port_ == 0) {
     ::kill(pid_, SIGKILL);
     exit_code_ = WaitForExit(pid_, std::chrono::milliseconds(5000));
     throw std::runtime_error("batuta did not start; stdout: " + out + "\nstderr: " + Stderr());
   }
-  port_ = static_cast<std::uint16_t>(std::atoi(out.c_str() + at + marker.size()));
 }
 
 BatutaServer::~BatutaServer() {

@@ -30,7 +30,8 @@ ProcessResult RunBatuta(const std::vector<std::string>& args,
 class BatutaServer {
  public:
   // Starts `batuta serve --listen 127.0.0.1 --port 0 --data-dir <data_dir> extra...` and waits
-  // for its "listening" line. Throws std::runtime_error (with its stderr) if it does not come.
+  // for its "listening" line (http:// or https://). Throws std::runtime_error (with its
+  // stderr) if it does not come.
   BatutaServer(const std::filesystem::path& data_dir,
                const std::vector<std::string>& extra_args = {},
                const std::vector<std::string>& env = {});
@@ -39,6 +40,8 @@ class BatutaServer {
   BatutaServer& operator=(const BatutaServer&) = delete;
 
   std::uint16_t port() const { return port_; }
+  // True when the server announced an https:// URL.
+  bool tls() const { return tls_; }
   void Signal(int signal_number) const;
   // Waits for the process to end; returns its exit code (-1 if killed by a signal, -2 on
   // timeout).
@@ -49,6 +52,7 @@ class BatutaServer {
  private:
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
+  bool tls_ = false;
   std::filesystem::path stderr_file_;
   std::optional<int> exit_code_;
 };

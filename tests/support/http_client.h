@@ -3,9 +3,12 @@
 // A deliberately small blocking HTTP/1.1 client for tests: it sends exactly the bytes it is
 // given, so tests can send malformed requests the way a broken or hostile client would.
 // Every read is bounded by a timeout so a server bug fails the test instead of hanging it.
+// It speaks plain TCP or TLS.
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,10 +24,18 @@ struct HttpReply {
   std::optional<std::string> Header(std::string_view name) const;
 };
 
+// TLS for a client: trust exactly this certificate, which must name 127.0.0.1.
+struct TlsClientOptions {
+  std::filesystem::path trusted_certificate;
+  bool tls_1_2_only = false;  // offer TLS 1.2 only, not 1.3
+};
+
 class HttpConnection {
  public:
-  // Connects to 127.0.0.1:port; throws std::runtime_error when it cannot.
-  explicit HttpConnection(std::uint16_t port);
+  // Connects to 127.0.0.1:port, with a TLS handshake when `tls` is given (bounded by 10 s);
+  // throws std::runtime_error when it cannot.
+  explicit HttpConnection(std::uint16_t port,
+                          const std::optional<TlsClientOptions>& tls = std::nullopt);
   ~HttpConnection();
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
@@ -43,8 +54,11 @@ class HttpConnection {
   bool WaitForClose(std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
  private:
+  class TlsSession;
+
   bool Fill(std::chrono::steady_clock::time_point deadline);
   int fd_ = -1;
+  std::unique_ptr<TlsSession> tls_;  // null for plain TCP
   std::string buffer_;
   bool closed_ = false;
 };
@@ -52,5 +66,9 @@ class HttpConnection {
 // One request on a fresh connection. `extra_headers` are full lines without CRLF.
 HttpReply Request(std::uint16_t port, std::string_view method, std::string_view target,
                   std::string_view body = {}, const std::vector<std::string>& extra_headers = {});
+// The same over TLS.
+HttpReply Request(std::uint16_t port, const TlsClientOptions& tls, std::string_view method,
+                  std::string_view target, std::string_view body = {},
+                  const std::vector<std::string>& extra_headers = {});
 
 }  // namespace batuta::testing
