@@ -126,7 +126,7 @@ std::optional<TimePoint> ParseRfc3339(std::string_view text) {
   } else {
     return std::nullopt;
   }
-  const auto local = std::chrono::sys_days(date) + std::chrono::hours(*hour) +
+  const auto local = std::chrono::sys_days{date} + std::chrono::hours(*hour) +
                      std::chrono::minutes(*minute) + std::chrono::seconds(*second);
   return std::chrono::time_point_cast<TimePoint::duration>(local - offset + fraction);
 }
