@@ -59,7 +59,7 @@ echo
 printf '| %-34s | %10s | %8s | %8s |\n' "server (GET /healthz)" "requests/s" "p50" "p99"
 printf '|%s|%s|%s|%s|\n' "------------------------------------" "------------:" "---------:" "---------:"
 
-export BATUTA_ADMIN_PASSWORD=bench-admin-passphrase-42
+export BATUTA_ADMIN_PASSWORD=bench-quiet-river-passphrase
 start_batuta quiet --access-log false
 run_wrk "batuta, access log off" "http://127.0.0.1:$port/healthz"
 # For scale, not for the peer comparison: routes that run on the handler pool and read the
