@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <ctime>
 #include <utility>
 #include <vector>
@@ -311,6 +312,15 @@ int Connection::OnHeaderValue(const char* at, std::size_t length) {
 
 int Connection::OnHeadersComplete() {
   if ((in_header_value_ || !header_field_.empty()) && !CommitHeader()) return -1;
+  // RFC 9112 section 3.2: a request with more than one Host is refused. Code that compares
+  // Host with Origin (the CSRF check) must not have to guess which one counts.
+  const auto hosts =
+      std::count_if(request_.headers.begin(), request_.headers.end(),
+                    [](const auto& header) { return EqualsIgnoreCase(header.first, "Host"); });
+  if (hosts > 1) {
+    parse_error_ = Error::InvalidArgument("more than one Host header");
+    return -1;
+  }
   // http_parser leaves content_length at ULLONG_MAX when no Content-Length was sent.
   const bool has_length = parser_.content_length != ULLONG_MAX;
   if (has_length && parser_.content_length > shared_.options.max_body_bytes) {

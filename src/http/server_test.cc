@@ -98,6 +98,18 @@ TEST_F(ServerTest, PathParametersReachTheHandler) {
   EXPECT_EQ(testing::Request(port(), "GET", "/runs/%zz").status, 400);
 }
 
+TEST_F(ServerTest, TwoHostHeadersAreRefused) {
+  router_.Add({Method::kGet, "/where", kPublic,
+               Handler([](const Request&) { return Response::Text(200, "reached"); })});
+  Start();
+  HttpConnection connection(port());
+  connection.Send("GET /where HTTP/1.1\r\nHost: a.example\r\nhost: b.example\r\n\r\n");
+  const auto reply = connection.ReadReply();
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(reply->status, 400);
+  EXPECT_NE(reply->body.find("more than one Host"), std::string::npos) << reply->body;
+}
+
 TEST_F(ServerTest, PlainHttpRequestsAreNotSecure) {
   router_.Add({Method::kGet, "/where", kPublic, Handler([](const Request& r) {
                  return Response::Text(200, r.secure ? "secure" : "plain");
