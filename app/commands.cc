@@ -139,6 +139,7 @@ int Serve(const Config& config) {
   options.tls_certificate_file = config.tls_cert;
   options.tls_private_key_file = config.tls_key;
   options.cors_allowed_origins = config.cors_origins;
+  options.trusted_proxies = config.trusted_proxies;
   http::Server server(options, router);
   if (auto listening = server.Listen(); !listening.ok()) {
     PrintError(listening.error().message);

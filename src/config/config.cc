@@ -6,6 +6,8 @@
 #include <charconv>
 #include <fstream>
 
+#include "core/ip_address.h"
+
 namespace batuta {
 namespace {
 
@@ -201,6 +203,14 @@ std::vector<SettingSpec> BuildSettings() {
          c.cors_origins = std::move(origins).value();
          return Ok();
        }},
+      {"trusted-proxies", "BATUTA_TRUSTED_PROXIES",
+       "comma-separated IP addresses of reverse proxies whose X-Forwarded-For names the client",
+       [](Config& c, std::string_view v) -> Status {
+         auto proxies = ParseProxyList(v);
+         if (!proxies.ok()) return std::move(proxies).error();
+         c.trusted_proxies = std::move(proxies).value();
+         return Ok();
+       }},
   };
 }
 
@@ -230,6 +240,27 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   if (unit == "m") return milliseconds(*number * 60'000);
   if (unit == "h") return milliseconds(*number * 3'600'000);
   return std::nullopt;
+}
+
+Result<std::vector<std::string>> ParseProxyList(std::string_view text) {
+  std::vector<std::string> proxies;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) {
+      if (!IsIpAddress(item)) {
+        return Error{ErrorCode::kValidation,
+                     fmt::format("'{}' is not an IP address (ranges are not supported)", item)};
+      }
+      proxies.emplace_back(item);
+    }
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return proxies;
 }
 
 Result<std::vector<std::string>> ParseOrigins(std::string_view text) {

@@ -39,6 +39,7 @@ struct Config {
   std::filesystem::path tls_key;
   // Exact origins ("https://bi.example.com") allowed to call the API cross-origin.
   std::vector<std::string> cors_origins;
+  std::vector<std::string> trusted_proxies;  // IP addresses of reverse proxies in front
 };
 
 // One setting: its name (the flag is --name, the file key is name), its environment variable
@@ -72,5 +73,7 @@ std::optional<std::size_t> ParseByteSize(std::string_view text);
 // http or https, lower-case host name or IP address, no default port, no path. Spaces around
 // entries are ignored; an empty text is an empty list. The error names the bad entry.
 Result<std::vector<std::string>> ParseOrigins(std::string_view text);
+// "10.0.0.5, ::1" for trusted-proxies: exact IP addresses, each validated.
+Result<std::vector<std::string>> ParseProxyList(std::string_view text);
 
 }  // namespace batuta

@@ -170,5 +170,16 @@ TEST(ConfigTest, EverySettingHasAnEnvironmentVariable) {
   }
 }
 
+TEST(ConfigTest, TrustedProxiesAreIpAddresses) {
+  auto config = ResolveConfig({{"trusted-proxies", "10.0.0.5, ::1"}}, NoEnv, {});
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->trusted_proxies, (std::vector<std::string>{"10.0.0.5", "::1"}));
+  auto range = ResolveConfig({{"trusted-proxies", "10.0.0.0/8"}}, NoEnv, {});
+  ASSERT_FALSE(range.ok());
+  EXPECT_NE(range.error().message.find("'10.0.0.0/8' is not an IP address"), std::string::npos)
+      << range.error().message;
+  EXPECT_TRUE(ResolveConfig({}, NoEnv, {})->trusted_proxies.empty());
+}
+
 }  // namespace
 }  // namespace batuta

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/log.h"
+#include "http/client_address.h"
 #include "http/sse.h"
 
 namespace batuta::http {
@@ -364,7 +365,8 @@ void Connection::HandleRequest() {
   DisarmTimer();
   if (!http_should_keep_alive(&parser_) || draining_ || shared_.draining) keep_alive_ = false;
   request_.method = ParseMethod(http_method_str(static_cast<http_method>(parser_.method)));
-  request_.remote_address = remote_address_;
+  request_.remote_address =
+      ClientAddress(remote_address_, request_.headers, shared_.options.trusted_proxies);
   request_.secure = transport_.Secure();
   request_.request_id = NextRequestId(request_);
 
@@ -548,7 +550,9 @@ void Connection::LogAccess(int status, std::size_t body_bytes) const {
                                        : 0;
   log.info("http {} {} {} {}B {}us {} id={}", MethodName(request_.method),
            request_.path.empty() ? std::string_view{"-"} : std::string_view{request_.path}, status,
-           body_bytes, micros, remote_address_, request_.request_id);
+           body_bytes, micros,
+           request_.remote_address.empty() ? remote_address_ : request_.remote_address,
+           request_.request_id);
 }
 
 // ---- Server-Sent Events --------------------------------------------------------------------

@@ -39,6 +39,9 @@ struct ServerOptions {
   // CORS allowlist of exact origins ("https://bi.example.com"). Empty: no CORS headers at
   // all. See src/http/README.md for what an allowed origin gets.
   std::vector<std::string> cors_allowed_origins;
+  // Reverse proxies (exact IP addresses) whose X-Forwarded-For is believed for
+  // Request::remote_address; see client_address.h. Empty: the TCP peer is the client.
+  std::vector<std::string> trusted_proxies;
 
   bool Tls() const { return !tls_certificate_file.empty() || !tls_private_key_file.empty(); }
   // "https" or "http", for URLs that name this server.

@@ -295,3 +295,30 @@ TEST(AuthTlsTest, OverTlsTheCookieIsHostPrefixedAndSecureAndHstsIsSent) {
 
 }  // namespace
 }  // namespace batuta::testing
+
+namespace batuta::testing {
+namespace {
+
+TEST(AuthProxyTest, BehindATrustedProxyTheAuditNamesTheForwardedClient) {
+  TempDir dir;
+  BatutaServer server(dir.path() / "data",
+                      {"--access-log", "false", "--trusted-proxies", "127.0.0.1"},
+                      {"BATUTA_ADMIN_PASSWORD=" + std::string(kAdminPassword)});
+  const nlohmann::json wrong = {{"username", "admin"}, {"password", "not-the-password-xyz"}};
+  EXPECT_EQ(Request(server.port(), "POST", "/api/v1/auth/login", wrong.dump(),
+                    {kJson, "X-Forwarded-For: 6.6.6.6, 198.51.100.7"})
+                .status,
+            401);
+  const nlohmann::json right = {{"username", "admin"}, {"password", kAdminPassword}};
+  const auto login = Request(server.port(), "POST", "/api/v1/auth/login", right.dump(), {kJson});
+  ASSERT_EQ(login.status, 200);
+  const std::string cookie = login.Header("Set-Cookie").value_or("");
+  const auto page = Request(server.port(), "GET", "/api/v1/audit?outcome=failure", {},
+                            {"Cookie: " + cookie.substr(0, cookie.find(';'))});
+  const auto entries = nlohmann::json::parse(page.body)["entries"];
+  ASSERT_EQ(entries.size(), 1u) << page.body;
+  EXPECT_EQ(entries[0]["remote_address"], "198.51.100.7");
+}
+
+}  // namespace
+}  // namespace batuta::testing
