@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <pthread.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <cstdio>
@@ -11,10 +12,17 @@
 
 #include "api/api_router.h"
 #include "api/security_headers.h"
+#include "app/spdlog_run_log_writer.h"
 #include "assets/static_files.h"
+#include "auth/audit_trail.h"
 #include "auth/auth_service.h"
 #include "core/clock.h"
+#include "core/id.h"
 #include "http/server.h"
+#include "runs/engine.h"
+#include "runs/job_service.h"
+#include "runs/job_type.h"
+#include "runs/run_service.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace batuta::app {
@@ -72,6 +80,14 @@ bool EnsureInitialAdmin(auth::AuthService& auth) {
   return true;
 }
 
+// Names this process in run leases: unique among processes sharing a store, and readable in
+// a run's "worker" field ("host:pid:random", the random part telling restarts apart).
+std::string WorkerId() {
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
+  return fmt::format("{}:{}:{}", host[0] != '\0' ? host : "localhost", getpid(), RandomHex(3));
+}
+
 }  // namespace
 
 std::filesystem::path StoreFile(const Config& config) { return config.data_dir / "batuta.db"; }
@@ -123,7 +139,17 @@ int Serve(const Config& config) {
     spdlog::info("auth: removed {} expired sessions", *pruned);
   }
 
-  const api::ApiDependencies deps{**store, **auth, web_app, BATUTA_VERSION};
+  // The engine. Job types are registered here before anything reads the registry.
+  auth::AuditTrail audit(**store, SystemClock::Instance());
+  runs::JobTypeRegistry job_types;
+  SpdlogRunLogWriter run_logs;
+  runs::EngineOptions engine_options;
+  engine_options.worker_id = WorkerId();
+  runs::Engine engine(**store, run_logs, job_types, SystemClock::Instance(), engine_options);
+  runs::JobService jobs(**store, job_types, audit, SystemClock::Instance());
+  runs::RunService runs(**store, engine, audit, SystemClock::Instance());
+
+  const api::ApiDependencies deps{**store, **auth, jobs, runs, job_types, web_app, BATUTA_VERSION};
   const http::Router router = api::BuildApiRouter(deps);
   http::ServerOptions options;
   options.listen_address = config.listen;
@@ -152,6 +178,7 @@ int Serve(const Config& config) {
     }
   }
   server.Start();
+  engine.Start();
   const std::string host =
       config.listen.find(':') != std::string::npos ? "[" + config.listen + "]" : config.listen;
   // The one line on stdout: scripts and tests read the URL from it (port 0 resolves here).
@@ -165,6 +192,8 @@ int Serve(const Config& config) {
   sigwait(&stop_signals, &signal_number);
   spdlog::info("received {}, stopping: no new connections, finishing requests in flight",
                signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+  // Runs get the grace period to finish before the server stops answering about them.
+  engine.Stop(config.shutdown_grace);
   server.Shutdown(config.shutdown_grace);
   spdlog::info("stopped");
   return 0;

@@ -1,5 +1,6 @@
 #include "api/api_router.h"
 
+#include "api/engine_routes.h"
 #include "api/identity_routes.h"
 #include "api/route_table.h"
 #include "api/system_routes.h"
@@ -14,6 +15,8 @@ http::Router BuildApiRouter(const ApiDependencies& deps) {
   AddUserRoutes(routes, deps.auth);
   AddApiKeyRoutes(routes, deps.auth);
   AddAuditRoutes(routes, deps.auth);
+  AddJobRoutes(routes, deps);
+  AddRunRoutes(routes, deps);
   router.SetFallback(
       [&web_app = deps.web_app](const http::Request& request) { return web_app.Serve(request); });
   return router;

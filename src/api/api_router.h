@@ -5,6 +5,9 @@
 #include "assets/static_files.h"
 #include "auth/auth_service.h"
 #include "http/router.h"
+#include "runs/job_service.h"
+#include "runs/job_type.h"
+#include "runs/run_service.h"
 #include "store/store.h"
 
 namespace batuta::api {
@@ -13,6 +16,9 @@ namespace batuta::api {
 struct ApiDependencies {
   Store& store;
   auth::AuthService& auth;
+  runs::JobService& jobs;
+  runs::RunService& runs;
+  const runs::JobTypeRegistry& job_types;
   const assets::StaticFiles& web_app;
   std::string version;
 };

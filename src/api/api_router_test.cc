@@ -7,8 +7,8 @@
 #include <set>
 #include <tuple>
 
+#include "api/api_test_support.h"
 #include "api/openapi_spec.h"
-#include "store/sqlite/sqlite_store.h"
 
 namespace batuta::api {
 namespace {
@@ -23,40 +23,15 @@ std::string Lower(std::string_view s) {
 
 class ApiRouterTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ =
-        std::filesystem::temp_directory_path() / ("batuta-api-test-" + std::to_string(::getpid()));
-    auto store = SqliteStore::Open(dir_ / "batuta.db", clock_);
-    ASSERT_TRUE(store.ok()) << store.error().message;
-    store_ = std::move(store).value();
-    ASSERT_TRUE(store_->Migrate().ok());
-    auto auth = auth::AuthService::Create(*store_, clock_, CheapAuth());
-    ASSERT_TRUE(auth.ok()) << auth.error().message;
-    auth_ = std::move(auth).value();
-  }
-  static auth::AuthOptions CheapAuth() {
-    auth::AuthOptions options;
-    options.password_hash = {1, 64 << 10};
-    return options;
-  }
-  void TearDown() override {
-    auth_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void SetUp() override { server_.Start(); }
+  const http::Router& router() const { return server_.router(); }
 
-  ManualClock clock_{TimePoint{std::chrono::seconds(1'800'000'000)}};
-  std::filesystem::path dir_;
-  std::unique_ptr<SqliteStore> store_;
-  std::unique_ptr<auth::AuthService> auth_;
-  assets::StaticFiles web_ = assets::StaticFiles::Embedded();
+  testing::ApiTestServer server_;
 };
 
 TEST_F(ApiRouterTest, RouteTableMatchesTheOpenApiSpec) {
-  const ApiDependencies deps{*store_, *auth_, web_, "test"};
-  const auto router = BuildApiRouter(deps);
   std::set<Row> from_routes;
-  for (const auto& route : router.Routes()) {
+  for (const auto& route : router().Routes()) {
     from_routes.emplace(Lower(http::MethodName(route.method)), route.path,
                         std::string(route.permission.name));
   }
@@ -83,11 +58,9 @@ TEST_F(ApiRouterTest, RouteTableMatchesTheOpenApiSpec) {
 }
 
 TEST_F(ApiRouterTest, ReadinessReflectsTheStore) {
-  const ApiDependencies deps{*store_, *auth_, web_, "test"};
-  const auto router = BuildApiRouter(deps);
   http::Request request;
   request.path = "/readyz";
-  const auto match = router.Find(request);
+  const auto match = router().Find(request);
   ASSERT_NE(match.route, nullptr);
   const auto response = std::get<http::Handler>(match.route->handler)(request);
   EXPECT_EQ(response.status, 200);

@@ -1,8 +1,6 @@
-#include <charconv>
-
 #include "api/identity_json.h"
 #include "api/identity_routes.h"
-#include "api/json_body.h"
+#include "api/query_params.h"
 #include "auth/roles.h"
 
 namespace batuta::api {
@@ -15,28 +13,6 @@ using http::Response;
 constexpr int kDefaultLimit = 50;
 constexpr int kMaxLimit = 500;
 
-Result<std::optional<std::int64_t>> ParseInteger(const std::optional<std::string>& text,
-                                                 std::string_view field) {
-  if (!text) return std::optional<std::int64_t>();
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc() || end != text->data() + text->size() || value < 0) {
-    return Error::Validation(std::string(field), "must be a non-negative integer");
-  }
-  return std::optional<std::int64_t>(value);
-}
-
-Result<std::optional<TimePoint>> ParseTimeParam(const Request& request, std::string_view field) {
-  const auto text = request.QueryParam(field);
-  if (!text) return std::optional<TimePoint>();
-  const auto parsed = ParseRfc3339(*text);
-  if (!parsed) {
-    return Error::Validation(std::string(field),
-                             "must be an RFC 3339 time such as 2026-11-01T00:00:00Z");
-  }
-  return std::optional<TimePoint>(*parsed);
-}
-
 Result<AuditFilter> FilterFrom(const Request& request) {
   AuditFilter filter;
   filter.actor_name = request.QueryParam("actor");
@@ -48,19 +24,16 @@ Result<AuditFilter> FilterFrom(const Request& request) {
       *filter.outcome != "denied") {
     return Error::Validation("outcome", "must be success, failure or denied");
   }
-  auto from = ParseTimeParam(request, "from");
+  auto from = QueryTime(request, "from");
   if (!from.ok()) return std::move(from).error();
-  auto to = ParseTimeParam(request, "to");
+  auto to = QueryTime(request, "to");
   if (!to.ok()) return std::move(to).error();
   filter.from = *from;
   filter.to = *to;
-  auto limit = ParseInteger(request.QueryParam("limit"), "limit");
+  auto limit = QueryLimit(request, "limit", kDefaultLimit, kMaxLimit);
   if (!limit.ok()) return std::move(limit).error();
-  if (*limit && (**limit < 1 || **limit > kMaxLimit)) {
-    return Error::Validation("limit", "must be between 1 and 500");
-  }
-  filter.limit = limit->has_value() ? static_cast<int>(**limit) : kDefaultLimit;
-  auto cursor = ParseInteger(request.QueryParam("cursor"), "cursor");
+  filter.limit = *limit;
+  auto cursor = QueryNonNegativeInteger(request, "cursor");
   if (!cursor.ok()) return std::move(cursor).error();
   filter.before_seq = *cursor;
   return filter;

@@ -40,6 +40,11 @@ Result<nlohmann::json> JsonObjectBody(const http::Request& request) {
   return body;
 }
 
+Result<nlohmann::json> OptionalJsonObjectBody(const http::Request& request) {
+  if (request.body.empty()) return nlohmann::json::object();
+  return JsonObjectBody(request);
+}
+
 Result<std::string> RequiredString(const nlohmann::json& body, std::string_view field) {
   const auto* value = Find(body, field);
   if (value == nullptr) {

@@ -15,6 +15,9 @@ namespace batuta::api {
 // The request body as a JSON object: kUnsupportedMedia unless Content-Type is
 // application/json, kInvalidArgument when it does not parse or is not an object.
 Result<nlohmann::json> JsonObjectBody(const http::Request& request);
+// The same for routes whose body may be left out: an empty body (whatever its Content-Type)
+// is an empty object.
+Result<nlohmann::json> OptionalJsonObjectBody(const http::Request& request);
 
 // Field readers for a JSON object. A missing field is nullopt (or kValidation when required);
 // a field of the wrong type is kValidation naming it.

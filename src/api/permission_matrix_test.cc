@@ -6,18 +6,15 @@
 #include <map>
 #include <set>
 #include <string>
-#include <tuple>
 
-#include "api/api_router.h"
-#include "auth/auth_service.h"
+#include "api/api_test_support.h"
 #include "auth/roles.h"
-#include "http/server.h"
-#include "http_client.h"
-#include "store/sqlite/sqlite_store.h"
-#include "temp_dir.h"
 
 namespace batuta::api {
 namespace {
+
+using testing::AllRoleNames;
+using testing::Caller;
 
 // Who may call a route. Roles are role names; "session" and "key" say through which
 // credential. A caller outside the set gets 401 (anonymous) or 403 (signed in).
@@ -27,13 +24,19 @@ struct Access {
   std::set<std::string> key_roles;
 };
 
-const std::set<std::string> kAllRoles{"viewer", "operator", "approver", "editor", "admin"};
+const std::set<std::string> kAllRoles = AllRoleNames();
 const std::set<std::string> kAdminOnly{"admin"};
+const std::set<std::string> kTriggerRoles{"operator", "approver", "editor", "admin"};
+const std::set<std::string> kEditRoles{"editor", "admin"};
 
 const Access kEveryone{true, kAllRoles, kAllRoles};
 const Access kSignedIn{false, kAllRoles, kAllRoles};
 const Access kOwnAccountBySession{false, kAllRoles, {}};
 const Access kAdmins{false, kAdminOnly, kAdminOnly};
+// Engine routes: viewers read, operators trigger, editors write (auth/roles.cc).
+const Access kReaders{false, kAllRoles, kAllRoles};
+const Access kTriggerers{false, kTriggerRoles, kTriggerRoles};
+const Access kEditors{false, kEditRoles, kEditRoles};
 
 using RouteKey = std::pair<std::string, std::string>;  // method, path
 
@@ -57,98 +60,41 @@ const std::map<RouteKey, Access>& Matrix() {
       {{"POST", "/api/v1/api-keys"}, kOwnAccountBySession},
       {{"DELETE", "/api/v1/api-keys/{id}"}, kOwnAccountBySession},
       {{"GET", "/api/v1/audit"}, kAdmins},
+      {{"GET", "/api/v1/jobs"}, kReaders},
+      {{"POST", "/api/v1/jobs"}, kEditors},
+      {{"GET", "/api/v1/jobs/{id}"}, kReaders},
+      {{"PUT", "/api/v1/jobs/{id}"}, kEditors},
+      {{"DELETE", "/api/v1/jobs/{id}"}, kEditors},
+      {{"POST", "/api/v1/jobs/{id}/enable"}, kEditors},
+      {{"POST", "/api/v1/jobs/{id}/disable"}, kEditors},
+      {{"GET", "/api/v1/jobs/{id}/versions"}, kReaders},
+      {{"GET", "/api/v1/jobs/{id}/versions/{version}"}, kReaders},
+      {{"POST", "/api/v1/jobs/{id}/runs"}, kTriggerers},
+      {{"GET", "/api/v1/job-types"}, kReaders},
+      {{"GET", "/api/v1/runs"}, kReaders},
+      {{"GET", "/api/v1/runs/{id}"}, kReaders},
+      {{"GET", "/api/v1/runs/{id}/attempts"}, kReaders},
+      {{"GET", "/api/v1/runs/{id}/logs"}, kReaders},
+      {{"POST", "/api/v1/runs/{id}/cancel"}, kTriggerers},
+      {{"POST", "/api/v1/runs/{id}/rerun"}, kTriggerers},
   };
   return matrix;
 }
 
-// A caller: anonymous, or a role through a session or a key.
-struct Caller {
-  enum class Kind { kAnonymous, kSession, kKey } kind;
-  std::string role;
-  std::string Describe() const {
-    if (kind == Kind::kAnonymous) return "anonymous";
-    return (kind == Kind::kSession ? "session of " : "API key of ") + role;
-  }
-};
-
 class PermissionMatrixTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    auto store = SqliteStore::Open(dir_.path() / "batuta.db", clock_);
-    ASSERT_TRUE(store.ok()) << store.error().message;
-    store_ = std::move(store).value();
-    ASSERT_TRUE(store_->Migrate().ok());
-    auth::AuthOptions options;
-    options.password_hash = {1, 64 << 10};
-    auto auth = auth::AuthService::Create(*store_, clock_, options);
-    ASSERT_TRUE(auth.ok()) << auth.error().message;
-    auth_ = std::move(auth).value();
-    for (const auto& role : kAllRoles) {
-      UserRecord user;
-      user.id = "user-" + role;
-      user.username = role;
-      user.role = role;
-      user.password_hash = "$argon2id$unused";
-      user.created_at = user.updated_at = user.password_changed_at = clock_.Now();
-      ASSERT_TRUE(store_->Users().Create(user).ok());
-      const auto generated = auth::ApiKeyService::Generate();
-      ApiKeyRecord key;
-      key.id = "key-" + role;
-      key.prefix = generated.prefix;
-      key.key_hash = generated.hash;
-      key.user_id = user.id;
-      key.name = role;
-      key.role = role;
-      key.created_at = clock_.Now();
-      ASSERT_TRUE(store_->ApiKeys().Create(key).ok());
-      keys_[role] = generated.key;
-    }
-    router_ = BuildApiRouter({*store_, *auth_, web_, "test"});
-    http::ServerOptions options_http;
-    options_http.port = 0;
-    options_http.io_threads = 1;
-    options_http.access_log = false;
-    server_ = std::make_unique<http::Server>(options_http, router_);
-    ASSERT_TRUE(server_->Listen().ok());
-    server_->Start();
-  }
-  void TearDown() override {
-    if (server_) server_->Shutdown(std::chrono::seconds(5));
-  }
+  void SetUp() override { server_.Start(); }
 
-  // Sends `method path` as `caller`: a fresh session per request (a sign-out must not affect
-  // the next request), with its CSRF token and a same-origin Origin on every method.
-  testing::HttpReply Call(const std::string& method, const std::string& path,
-                          const Caller& caller) {
-    // testing::Request sends "Host: 127.0.0.1"; a same-origin browser's Origin matches it.
-    std::vector<std::string> headers;
-    if (caller.kind == Caller::Kind::kSession) {
-      http::Request login;
-      login.remote_address = "127.0.0.1";
-      auto session = auth_->sessions().Start("user-" + caller.role, login);
-      EXPECT_TRUE(session.ok());
-      headers.push_back("Cookie: batuta_session=" + session->id);
-      headers.push_back("X-CSRF-Token: " + session->csrf_token);
-      headers.emplace_back("Origin: http://127.0.0.1");
-    } else if (caller.kind == Caller::Kind::kKey) {
-      headers.push_back("Authorization: Bearer " + keys_[caller.role]);
-    }
-    std::string body;
-    if (method != "GET" && method != "DELETE") {
-      headers.emplace_back("Content-Type: application/json");
-      body = "{}";
-    }
-    return testing::Request(server_->Port(), method, path, body, headers);
+  // Unsafe methods carry an empty JSON object: the permission check comes before the body is
+  // read, and an allowed caller must get a 4xx for it, never a 5xx.
+  batuta::testing::HttpReply Call(const std::string& method, const std::string& path,
+                                  const Caller& caller) {
+    if (method == "GET" || method == "DELETE") return server_.Send(method, path, caller);
+    return server_.SendJson(method, path, caller, "{}");
   }
+  const http::Router& router() const { return server_.router(); }
 
-  testing::TempDir dir_;
-  ManualClock clock_{TimePoint{std::chrono::seconds(1'800'000'000)}};
-  std::unique_ptr<SqliteStore> store_;
-  std::unique_ptr<auth::AuthService> auth_;
-  assets::StaticFiles web_ = assets::StaticFiles::Embedded();
-  http::Router router_;
-  std::unique_ptr<http::Server> server_;
-  std::map<std::string, std::string> keys_;
+  testing::ApiTestServer server_;
 };
 
 std::string ConcretePath(std::string path) {
@@ -161,7 +107,7 @@ std::string ConcretePath(std::string path) {
 
 TEST_F(PermissionMatrixTest, EveryRouteHasARowAndEveryRowARoute) {
   std::set<RouteKey> routes;
-  for (const auto& route : router_.Routes()) {
+  for (const auto& route : router().Routes()) {
     const RouteKey key{std::string(http::MethodName(route.method)), route.path};
     routes.insert(key);
     EXPECT_TRUE(Matrix().count(key))
@@ -174,13 +120,13 @@ TEST_F(PermissionMatrixTest, EveryRouteHasARowAndEveryRowARoute) {
 }
 
 TEST_F(PermissionMatrixTest, EveryCallerGetsExactlyTheAccessTheMatrixDeclares) {
-  std::vector<Caller> callers{{Caller::Kind::kAnonymous, ""}};
+  std::vector<Caller> callers{Caller::Anonymous()};
   for (const auto& role : kAllRoles) {
-    callers.push_back({Caller::Kind::kSession, role});
-    callers.push_back({Caller::Kind::kKey, role});
+    callers.push_back(Caller::Session(role));
+    callers.push_back(Caller::Key(role));
   }
   int checked = 0;
-  for (const auto& route : router_.Routes()) {
+  for (const auto& route : router().Routes()) {
     const std::string method(http::MethodName(route.method));
     const auto row = Matrix().find({method, route.path});
     if (row == Matrix().end()) continue;  // reported by the test above
@@ -219,7 +165,7 @@ TEST_F(PermissionMatrixTest, EveryCallerGetsExactlyTheAccessTheMatrixDeclares) {
 TEST_F(PermissionMatrixTest, TheMatrixAgreesWithTheRoleTable) {
   // The declared matrix is a second, independent statement of the rules: check it against
   // the permissions the routes name, so the two cannot drift apart silently.
-  for (const auto& route : router_.Routes()) {
+  for (const auto& route : router().Routes()) {
     const auto row = Matrix().find({std::string(http::MethodName(route.method)), route.path});
     if (row == Matrix().end()) continue;
     for (const auto& role : kAllRoles) {

@@ -1,13 +1,18 @@
 #pragma once
 
+#include <filesystem>
 #include <string_view>
 #include <vector>
 
 #include "core/result.h"
 #include "store/api_key_repository.h"
 #include "store/audit_repository.h"
+#include "store/job_repository.h"
 #include "store/meta_repository.h"
 #include "store/migration.h"
+#include "store/run_log_repository.h"
+#include "store/run_repository.h"
+#include "store/schedule_repository.h"
 #include "store/session_repository.h"
 #include "store/user_repository.h"
 
@@ -59,6 +64,15 @@ class Store {
   virtual SessionRepository& Sessions() = 0;
   virtual ApiKeyRepository& ApiKeys() = 0;
   virtual AuditRepository& Audit() = 0;
+  virtual JobRepository& Jobs() = 0;
+  virtual ScheduleRepository& Schedules() = 0;
+  virtual RunRepository& Runs() = 0;
+  virtual RunLogRepository& RunLogs() = 0;
+
+  // Writes a consistent copy of the whole store to `file` (which must not exist) while the
+  // store stays in use: readers and writers are not stopped. For `maintenance.backup`.
+  // kConflict when `file` exists; kUnavailable when it cannot be written.
+  virtual Status Backup(const std::filesystem::path& file) = 0;
 };
 
 }  // namespace batuta

@@ -19,12 +19,20 @@ StoreFactory SqliteFactory() {
     if (!store.ok()) return std::move(store).error();
     return std::unique_ptr<Store>(std::move(store).value());
   };
+  factory.open_backup = [](const std::filesystem::path& file,
+                           const Clock& clock) -> Result<std::unique_ptr<Store>> {
+    auto store = SqliteStore::Open(file, clock);
+    if (!store.ok()) return std::move(store).error();
+    return std::unique_ptr<Store>(std::move(store).value());
+  };
   return factory;
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformanceTest, ::testing::Values(SqliteFactory()),
                          StoreFactoryName);
 INSTANTIATE_TEST_SUITE_P(Sqlite, IdentityConformanceTest, ::testing::Values(SqliteFactory()),
+                         StoreFactoryName);
+INSTANTIATE_TEST_SUITE_P(Sqlite, EngineConformanceTest, ::testing::Values(SqliteFactory()),
                          StoreFactoryName);
 
 }  // namespace

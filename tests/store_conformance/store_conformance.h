@@ -39,6 +39,11 @@ struct StoreFactory {
 
   // The implementation's built-in migrations (what `open` uses without a list).
   std::vector<Migration> migrations;
+
+  // Opens, as a store, the copy Store::Backup wrote to `file` (for the backup tests).
+  std::function<Result<std::unique_ptr<Store>>(const std::filesystem::path& file,
+                                               const Clock& clock)>
+      open_backup;
 };
 
 // gtest's name generator for INSTANTIATE_TEST_SUITE_P: the factory's name.
@@ -72,6 +77,14 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
 // The identity repositories' part of the suite (users, sessions, API keys, audit), on a
 // migrated store. Instantiated next to StoreConformanceTest by each implementation's file.
 class IdentityConformanceTest : public StoreConformanceTest {
+ protected:
+  void SetUp() override;
+  std::unique_ptr<Store> store_;
+};
+
+// The engine repositories' part of the suite (jobs, schedules, runs, run logs, backup), on a
+// migrated store. Instantiated next to StoreConformanceTest by each implementation's file.
+class EngineConformanceTest : public StoreConformanceTest {
  protected:
   void SetUp() override;
   std::unique_ptr<Store> store_;

@@ -1,5 +1,7 @@
 #include "store/sqlite/columns.h"
 
+#include <fmt/format.h>
+
 #include "store/sqlite/time_text.h"
 
 namespace batuta::sqlite {
@@ -18,6 +20,14 @@ Status BindOptionalText(Statement& statement, int index, const std::optional<std
   return statement.Bind(index, *text);
 }
 
+Status BindJson(Statement& statement, int index, const nlohmann::json& value) {
+  return statement.Bind(index, value.dump());
+}
+
+Status BindBool(Statement& statement, int index, bool value) {
+  return statement.Bind(index, std::int64_t{value ? 1 : 0});
+}
+
 Result<TimePoint> ColumnTime(const Statement& statement, int column) {
   return TimeFromText(statement.ColumnText(column));
 }
@@ -32,6 +42,12 @@ Result<std::optional<TimePoint>> ColumnOptionalTime(const Statement& statement, 
 std::optional<std::string> ColumnOptionalText(const Statement& statement, int column) {
   if (statement.ColumnIsNull(column)) return std::nullopt;
   return statement.ColumnText(column);
+}
+
+Result<nlohmann::json> ColumnJson(const Statement& statement, int column, std::string_view what) {
+  nlohmann::json value = nlohmann::json::parse(statement.ColumnText(column), nullptr, false);
+  if (value.is_discarded()) return Error::Internal(fmt::format("{} is not JSON", what));
+  return value;
 }
 
 }  // namespace batuta::sqlite

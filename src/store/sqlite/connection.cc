@@ -120,6 +120,39 @@ Status Connection::ExecuteScript(std::string_view script) {
 
 bool Connection::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
+Status Connection::BackupTo(const std::filesystem::path& target) {
+  sqlite3* copy = nullptr;
+  int rc =
+      sqlite3_open_v2(target.c_str(), &copy,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    Error error = SqliteError(copy, rc, fmt::format("opening the backup '{}'", target.string()));
+    sqlite3_close_v2(copy);
+    return error;
+  }
+  Status status = Ok();
+  sqlite3_backup* backup = sqlite3_backup_init(copy, "main", db_, "main");
+  if (backup == nullptr) {
+    status = SqliteError(copy, sqlite3_extended_errcode(copy),
+                         fmt::format("starting the backup to '{}'", target.string()));
+  } else {
+    // -1: every page in one step, so the copy is a single snapshot; stepping in parts would
+    // restart whenever another connection writes.
+    rc = sqlite3_backup_step(backup, -1);
+    const int finished = sqlite3_backup_finish(backup);
+    if (rc != SQLITE_DONE) {
+      status = SqliteError(nullptr, rc, fmt::format("backing up to '{}'", target.string()));
+    } else if (finished != SQLITE_OK) {
+      status = SqliteError(copy, finished, fmt::format("backing up to '{}'", target.string()));
+    }
+  }
+  rc = sqlite3_close(copy);
+  if (status.ok() && rc != SQLITE_OK) {
+    status = SqliteError(nullptr, rc, fmt::format("closing the backup '{}'", target.string()));
+  }
+  return status;
+}
+
 Result<std::string> Connection::PragmaValue(std::string_view name) {
   auto statement = Prepare(fmt::format("PRAGMA {}", name));
   if (!statement.ok()) return std::move(statement).error();

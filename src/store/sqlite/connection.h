@@ -52,6 +52,13 @@ class Connection {
   // True inside an explicit transaction (between BEGIN and COMMIT/ROLLBACK).
   bool InTransaction() const;
 
+  // Copies the whole database, as one snapshot of what this connection sees, into the empty
+  // or missing file `target` with SQLite's online backup API, in one step: other
+  // connections keep reading and writing meanwhile (in WAL mode the copy only holds a read
+  // transaction here). The copy keeps the page size and WAL mode. kUnavailable when `target`
+  // cannot be written.
+  Status BackupTo(const std::filesystem::path& target);
+
   // Reads a pragma's value as text ("PRAGMA <name>" with a fixed name, not user input).
   Result<std::string> PragmaValue(std::string_view name);
 

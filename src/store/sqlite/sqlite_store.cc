@@ -14,7 +14,11 @@
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_api_key_repository.h"
 #include "store/sqlite/sqlite_audit_repository.h"
+#include "store/sqlite/sqlite_job_repository.h"
 #include "store/sqlite/sqlite_meta_repository.h"
+#include "store/sqlite/sqlite_run_log_repository.h"
+#include "store/sqlite/sqlite_run_repository.h"
+#include "store/sqlite/sqlite_schedule_repository.h"
 #include "store/sqlite/sqlite_session_repository.h"
 #include "store/sqlite/sqlite_user_repository.h"
 #include "store/sqlite/time_text.h"
@@ -157,7 +161,11 @@ SqliteStore::SqliteStore(std::filesystem::path file, const Clock& clock,
       users_(std::make_unique<sqlite::SqliteUserRepository>(*pool_)),
       sessions_(std::make_unique<sqlite::SqliteSessionRepository>(*pool_)),
       api_keys_(std::make_unique<sqlite::SqliteApiKeyRepository>(*pool_)),
-      audit_(std::make_unique<sqlite::SqliteAuditRepository>(*pool_)) {}
+      audit_(std::make_unique<sqlite::SqliteAuditRepository>(*pool_)),
+      jobs_(std::make_unique<sqlite::SqliteJobRepository>(*pool_)),
+      schedules_(std::make_unique<sqlite::SqliteScheduleRepository>(*pool_)),
+      runs_(std::make_unique<sqlite::SqliteRunRepository>(*pool_)),
+      run_logs_(std::make_unique<sqlite::SqliteRunLogRepository>(*pool_)) {}
 
 SqliteStore::~SqliteStore() = default;
 
@@ -166,6 +174,34 @@ UserRepository& SqliteStore::Users() { return *users_; }
 SessionRepository& SqliteStore::Sessions() { return *sessions_; }
 ApiKeyRepository& SqliteStore::ApiKeys() { return *api_keys_; }
 AuditRepository& SqliteStore::Audit() { return *audit_; }
+JobRepository& SqliteStore::Jobs() { return *jobs_; }
+ScheduleRepository& SqliteStore::Schedules() { return *schedules_; }
+RunRepository& SqliteStore::Runs() { return *runs_; }
+RunLogRepository& SqliteStore::RunLogs() { return *run_logs_; }
+
+Status SqliteStore::Backup(const std::filesystem::path& file) {
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) {
+      return Error::Conflict(fmt::format("the backup file '{}' exists", file.string()));
+    }
+    return Error::Unavailable(
+        fmt::format("cannot create the backup file '{}': {}", file.string(), std::strerror(errno)));
+  }
+  ::close(fd);
+  Status copied = [&]() -> Status {
+    auto reader = pool_->Reader();
+    return reader->BackupTo(file);
+  }();
+  if (!copied.ok()) {
+    std::error_code ignored;
+    std::filesystem::remove(file, ignored);
+    Error error = std::move(copied).error();
+    if (error.code != ErrorCode::kInternal) error.code = ErrorCode::kUnavailable;
+    return error;
+  }
+  return Ok();
+}
 
 Status SqliteStore::Ping() {
   auto reader = pool_->Reader();

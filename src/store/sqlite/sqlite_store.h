@@ -23,6 +23,10 @@ class SqliteUserRepository;
 class SqliteSessionRepository;
 class SqliteApiKeyRepository;
 class SqliteAuditRepository;
+class SqliteJobRepository;
+class SqliteScheduleRepository;
+class SqliteRunRepository;
+class SqliteRunLogRepository;
 }  // namespace sqlite
 
 struct SqliteStoreOptions {
@@ -79,6 +83,15 @@ class SqliteStore final : public Store {
   SessionRepository& Sessions() override;
   ApiKeyRepository& ApiKeys() override;
   AuditRepository& Audit() override;
+  JobRepository& Jobs() override;
+  ScheduleRepository& Schedules() override;
+  RunRepository& Runs() override;
+  RunLogRepository& RunLogs() override;
+  // Copies the database with SQLite's online backup API from a reader connection (see
+  // Connection::BackupTo) into `file`, created 0600 first. Not VACUUM INTO: readers are
+  // query_only, on which SQLite refuses it, and on the writer it would hold every write of
+  // this process for the duration. On failure the partial file is removed.
+  Status Backup(const std::filesystem::path& file) override;
 
   const std::filesystem::path& file() const { return file_; }
 
@@ -98,6 +111,10 @@ class SqliteStore final : public Store {
   std::unique_ptr<sqlite::SqliteSessionRepository> sessions_;
   std::unique_ptr<sqlite::SqliteApiKeyRepository> api_keys_;
   std::unique_ptr<sqlite::SqliteAuditRepository> audit_;
+  std::unique_ptr<sqlite::SqliteJobRepository> jobs_;
+  std::unique_ptr<sqlite::SqliteScheduleRepository> schedules_;
+  std::unique_ptr<sqlite::SqliteRunRepository> runs_;
+  std::unique_ptr<sqlite::SqliteRunLogRepository> run_logs_;
 };
 
 }  // namespace batuta
