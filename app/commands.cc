@@ -12,17 +12,25 @@
 
 #include "api/api_router.h"
 #include "api/security_headers.h"
-#include "app/spdlog_run_log_writer.h"
 #include "assets/static_files.h"
 #include "auth/audit_trail.h"
 #include "auth/auth_service.h"
 #include "core/clock.h"
 #include "core/id.h"
 #include "http/server.h"
+#include "logs/log_hub.h"
+#include "logs/secret_masker.h"
+#include "runners/maintenance_backup.h"
+#include "runners/maintenance_prune.h"
+#include "runners/util_wait.h"
 #include "runs/engine.h"
+#include "runs/hub_log_writer.h"
 #include "runs/job_service.h"
 #include "runs/job_type.h"
 #include "runs/run_service.h"
+#include "runs/schedule_service.h"
+#include "runs/schedule_ticker.h"
+#include "scheduler/schedule_spec.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace batuta::app {
@@ -139,17 +147,36 @@ int Serve(const Config& config) {
     spdlog::info("auth: removed {} expired sessions", *pruned);
   }
 
-  // The engine. Job types are registered here before anything reads the registry.
-  auth::AuditTrail audit(**store, SystemClock::Instance());
+  if (auto zone = scheduler::LocateZone(config.timezone); !zone.ok()) {
+    PrintError("invalid setting timezone: " + zone.error().message);
+    return 2;
+  }
+
+  // The engine. Job types are registered here, before anything reads the registry.
+  const Clock& clock = SystemClock::Instance();
+  auth::AuditTrail audit(**store, clock);
   runs::JobTypeRegistry job_types;
-  SpdlogRunLogWriter run_logs;
+  job_types.Add(std::make_unique<runners::MaintenancePrune>(**store));
+  job_types.Add(std::make_unique<runners::MaintenanceBackup>(**store, config.data_dir));
+  job_types.Add(std::make_unique<runners::UtilWait>());
+  logs::SecretMasker masker;
+  logs::LogHub log_hub((*store)->RunLogs(), masker, clock);
+  runs::HubLogWriter run_logs(log_hub, masker);
   runs::EngineOptions engine_options;
   engine_options.worker_id = WorkerId();
-  runs::Engine engine(**store, run_logs, job_types, SystemClock::Instance(), engine_options);
-  runs::JobService jobs(**store, job_types, audit, SystemClock::Instance());
-  runs::RunService runs(**store, engine, audit, SystemClock::Instance());
+  engine_options.max_parallel_runs = config.max_parallel_runs;
+  engine_options.lease = config.run_lease;
+  engine_options.heartbeat_interval = config.run_lease / 3;
+  runs::Engine engine(**store, run_logs, job_types, clock, engine_options);
+  runs::ScheduleTicker ticker(**store, engine, clock);
+  runs::JobService jobs(**store, job_types, audit, clock);
+  runs::RunService runs(**store, engine, audit, clock);
+  runs::ScheduleService schedules(**store, audit, clock, config.timezone);
+  jobs.SetChangeListener([&ticker] { ticker.Wake(); });
+  schedules.SetChangeListener([&ticker] { ticker.Wake(); });
 
-  const api::ApiDependencies deps{**store, **auth, jobs, runs, job_types, web_app, BATUTA_VERSION};
+  const api::ApiDependencies deps{**store, **auth,    jobs,    runs,          schedules,
+                                  log_hub, job_types, web_app, BATUTA_VERSION};
   const http::Router router = api::BuildApiRouter(deps);
   http::ServerOptions options;
   options.listen_address = config.listen;
@@ -179,6 +206,7 @@ int Serve(const Config& config) {
   }
   server.Start();
   engine.Start();
+  ticker.Start();
   const std::string host =
       config.listen.find(':') != std::string::npos ? "[" + config.listen + "]" : config.listen;
   // The one line on stdout: scripts and tests read the URL from it (port 0 resolves here).
@@ -193,8 +221,12 @@ int Serve(const Config& config) {
   spdlog::info("received {}, stopping: no new connections, finishing requests in flight",
                signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
   // Runs get the grace period to finish before the server stops answering about them.
+  ticker.Stop();
   engine.Stop(config.shutdown_grace);
   server.Shutdown(config.shutdown_grace);
+  if (auto flushed = log_hub.Shutdown(); !flushed.ok()) {
+    spdlog::error("run log lines could not be stored: {}", flushed.error().message);
+  }
   spdlog::info("stopped");
   return 0;
 }

@@ -17,6 +17,8 @@ http::Router BuildApiRouter(const ApiDependencies& deps) {
   AddAuditRoutes(routes, deps.auth);
   AddJobRoutes(routes, deps);
   AddRunRoutes(routes, deps);
+  AddRunEventsRoute(routes, deps);
+  AddScheduleRoutes(routes, deps);
   router.SetFallback(
       [&web_app = deps.web_app](const http::Request& request) { return web_app.Serve(request); });
   return router;

@@ -5,9 +5,11 @@
 #include "assets/static_files.h"
 #include "auth/auth_service.h"
 #include "http/router.h"
+#include "logs/log_hub.h"
 #include "runs/job_service.h"
 #include "runs/job_type.h"
 #include "runs/run_service.h"
+#include "runs/schedule_service.h"
 #include "store/store.h"
 
 namespace batuta::api {
@@ -18,6 +20,8 @@ struct ApiDependencies {
   auth::AuthService& auth;
   runs::JobService& jobs;
   runs::RunService& runs;
+  runs::ScheduleService& schedules;
+  logs::LogHub& log_hub;
   const runs::JobTypeRegistry& job_types;
   const assets::StaticFiles& web_app;
   std::string version;

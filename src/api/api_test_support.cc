@@ -14,28 +14,12 @@ std::string Caller::Describe() const {
   return (kind == Kind::kSession ? "session of " : "API key of ") + role;
 }
 
-void StoringRunLogWriter::Begin(std::string_view run_id, std::int64_t after_seq) {
-  const std::lock_guard lock(mutex_);
-  last_seq_[std::string(run_id)] = after_seq;
-}
-
-void StoringRunLogWriter::Write(std::string_view run_id, std::string_view level,
-                                std::string_view message) {
-  const std::lock_guard lock(mutex_);
-  LogLine line;
-  line.seq = ++last_seq_[std::string(run_id)];
-  line.at = clock_.Now();
-  line.level = std::string(level);
-  line.message = std::string(message);
-  const auto appended = logs_.Append(run_id, {line});
-  EXPECT_TRUE(appended.ok()) << appended.error().message;
-}
-
 ApiTestServer::ApiTestServer() = default;
 
 ApiTestServer::~ApiTestServer() {
   if (server_) server_->Shutdown(std::chrono::seconds(5));
   if (engine_) engine_->Stop(std::chrono::milliseconds(0));
+  if (log_hub_) (void)log_hub_->Shutdown();
 }
 
 void ApiTestServer::Start() {
@@ -70,15 +54,18 @@ void ApiTestServer::Start() {
   }
 
   audit_ = std::make_unique<auth::AuditTrail>(*store_, clock_);
-  run_logs_ = std::make_unique<StoringRunLogWriter>(store_->RunLogs(), clock_);
+  log_hub_ = std::make_unique<logs::LogHub>(store_->RunLogs(), masker_, clock_);
+  run_logs_ = std::make_unique<runs::HubLogWriter>(*log_hub_, masker_);
   runs::EngineOptions engine_options;
   engine_options.worker_id = "api-test";
   engine_options.jitter_seed = 1;
   engine_ = std::make_unique<runs::Engine>(*store_, *run_logs_, job_types_, clock_, engine_options);
   jobs_ = std::make_unique<runs::JobService>(*store_, job_types_, *audit_, clock_);
   runs_ = std::make_unique<runs::RunService>(*store_, *engine_, *audit_, clock_);
+  schedules_ = std::make_unique<runs::ScheduleService>(*store_, *audit_, clock_, "UTC");
 
-  router_ = BuildApiRouter({*store_, *auth_, *jobs_, *runs_, job_types_, web_, "test"});
+  router_ = BuildApiRouter(
+      {*store_, *auth_, *jobs_, *runs_, *schedules_, *log_hub_, job_types_, web_, "test"});
   http::ServerOptions server_options;
   server_options.port = 0;
   server_options.io_threads = 1;

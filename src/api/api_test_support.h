@@ -20,11 +20,14 @@
 #include "core/clock.h"
 #include "http/server.h"
 #include "http_client.h"
+#include "logs/log_hub.h"
+#include "logs/secret_masker.h"
 #include "runs/engine.h"
+#include "runs/hub_log_writer.h"
 #include "runs/job_service.h"
 #include "runs/job_type.h"
-#include "runs/run_log_writer.h"
 #include "runs/run_service.h"
+#include "runs/schedule_service.h"
 #include "store/sqlite/sqlite_store.h"
 #include "temp_dir.h"
 
@@ -42,24 +45,6 @@ struct Caller {
   static Caller Session(std::string role) { return {Kind::kSession, std::move(role)}; }
   static Caller Key(std::string role) { return {Kind::kKey, std::move(role)}; }
   std::string Describe() const;
-};
-
-// Numbers each run's lines from where Begin says and appends them to the store at once, so
-// GET /api/v1/runs/{id}/logs shows what a run wrote as soon as it wrote it. Thread-safe.
-class StoringRunLogWriter final : public runs::RunLogWriter {
- public:
-  StoringRunLogWriter(RunLogRepository& logs, const Clock& clock) : logs_(logs), clock_(clock) {}
-  void Begin(std::string_view run_id, std::int64_t after_seq) override;
-  void Write(std::string_view run_id, std::string_view level, std::string_view message) override;
-  void RegisterSecret(std::string_view, std::string_view) override {}
-  void Publish(std::string_view, const nlohmann::json&) override {}
-  void End(std::string_view, const nlohmann::json&) override {}
-
- private:
-  RunLogRepository& logs_;
-  const Clock& clock_;
-  std::mutex mutex_;
-  std::map<std::string, std::int64_t, std::less<>> last_seq_;  // guarded by mutex_
 };
 
 // The server and everything behind it. The engine is not started: a test that needs a run
@@ -91,6 +76,7 @@ class ApiTestServer {
   SqliteStore& store() { return *store_; }
   auth::AuthService& auth() { return *auth_; }
   runs::Engine& engine() { return *engine_; }
+  logs::LogHub& log_hub() { return *log_hub_; }
   const http::Router& router() const { return router_; }
   std::uint16_t port() const { return server_->Port(); }
 
@@ -101,10 +87,13 @@ class ApiTestServer {
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<auth::AuthService> auth_;
   std::unique_ptr<auth::AuditTrail> audit_;
-  std::unique_ptr<StoringRunLogWriter> run_logs_;
+  logs::SecretMasker masker_;
+  std::unique_ptr<logs::LogHub> log_hub_;
+  std::unique_ptr<runs::HubLogWriter> run_logs_;
   std::unique_ptr<runs::Engine> engine_;
   std::unique_ptr<runs::JobService> jobs_;
   std::unique_ptr<runs::RunService> runs_;
+  std::unique_ptr<runs::ScheduleService> schedules_;
   assets::StaticFiles web_ = assets::StaticFiles::Embedded();
   http::Router router_;
   std::unique_ptr<http::Server> server_;

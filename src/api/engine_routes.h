@@ -9,5 +9,9 @@ namespace batuta::api {
 void AddJobRoutes(RouteTable& routes, const ApiDependencies& deps);
 // /api/v1/runs (run_routes.cc).
 void AddRunRoutes(RouteTable& routes, const ApiDependencies& deps);
+// GET /api/v1/runs/{id}/events, live logs as Server-Sent Events (run_events_route.cc).
+void AddRunEventsRoute(RouteTable& routes, const ApiDependencies& deps);
+// /api/v1/jobs/{id}/schedules and /api/v1/schedules (schedule_routes.cc).
+void AddScheduleRoutes(RouteTable& routes, const ApiDependencies& deps);
 
 }  // namespace batuta::api

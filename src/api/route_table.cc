@@ -38,4 +38,19 @@ void RouteTable::Add(http::Method method, std::string path, http::Permission per
   router_.Add({method, std::move(path), permission, std::move(guarded), execution});
 }
 
+void RouteTable::AddStream(std::string path, http::Permission permission,
+                           GuardedSseHandler handler) {
+  assert(auth::IsKnownPermission(permission.name) && "route declares an unknown permission");
+  assert(permission != http::kPublic && "streams carry run data: never public");
+  http::SseHandler guarded =
+      [handler = std::move(handler), permission, &authenticator = authenticator_](
+          const http::Request& request,
+          std::shared_ptr<http::SseStream> stream) -> std::optional<http::Response> {
+    auto caller = authenticator.Authorize(request, permission);
+    if (!caller.ok()) return ErrorReply(caller.error());
+    return handler(request, &**caller, std::move(stream));
+  };
+  router_.Add({http::Method::kGet, std::move(path), permission, std::move(guarded)});
+}
+
 }  // namespace batuta::api

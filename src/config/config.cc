@@ -211,6 +211,24 @@ std::vector<SettingSpec> BuildSettings() {
          c.trusted_proxies = std::move(proxies).value();
          return Ok();
        }},
+      {"timezone", "BATUTA_TIMEZONE",
+       "IANA time zone of schedules that name none (like America/Sao_Paulo)",
+       [](Config& c, std::string_view v) -> Status {
+         if (v.empty() || v.size() > 64)
+           return Invalid("give an IANA zone name like Europe/London");
+         c.timezone = std::string(v);
+         return Ok();
+       }},
+      {"max-parallel-runs", "BATUTA_MAX_PARALLEL_RUNS", "runs executing at once in this process",
+       [](Config& c, std::string_view v) { return ApplyThreadCount(c.max_parallel_runs, v, 1); }},
+      {"run-lease", "BATUTA_RUN_LEASE",
+       "how long a run stays claimed without a heartbeat; a dead process's runs are recovered "
+       "after it (like 30s)",
+       [](Config& c, std::string_view v) -> Status {
+         BATUTA_RETURN_IF_ERROR(ApplyDuration(c.run_lease, v));
+         if (c.run_lease < std::chrono::seconds(1)) return Invalid("must be at least 1s");
+         return Ok();
+       }},
   };
 }
 

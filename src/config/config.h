@@ -40,6 +40,12 @@ struct Config {
   // Exact origins ("https://bi.example.com") allowed to call the API cross-origin.
   std::vector<std::string> cors_origins;
   std::vector<std::string> trusted_proxies;  // IP addresses of reverse proxies in front
+  // The engine: the IANA zone of schedules that name none, runs executing at once in this
+  // process, and how long a claimed run stays this process's without a heartbeat (a run of
+  // a process that died is recovered after it).
+  std::string timezone = "UTC";
+  int max_parallel_runs = 8;
+  std::chrono::milliseconds run_lease{30'000};
 };
 
 // One setting: its name (the flag is --name, the file key is name), its environment variable

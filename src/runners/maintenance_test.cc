@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "runners/fake_run_context.h"
 #include "runners/maintenance_backup.h"
 #include "runners/maintenance_prune.h"
 #include "store/sqlite/sqlite_store.h"
@@ -12,30 +13,6 @@ namespace {
 using std::chrono::hours;
 
 TimePoint Day(int n) { return TimePoint{} + std::chrono::seconds(1'800'000'000) + hours(24) * n; }
-
-// The RunContext a job type sees, without an engine: records log lines.
-class FakeContext final : public runs::RunContext {
- public:
-  FakeContext(const Clock& clock, nlohmann::json config) : clock_(clock) {
-    spec_.name = "maintenance";
-    spec_.config = std::move(config);
-  }
-  const RunRecord& run() const override { return run_; }
-  const runs::JobSpec& spec() const override { return spec_; }
-  const Clock& clock() const override { return clock_; }
-  const runs::CancelToken& cancel() const override { return token_; }
-  void Log(std::string_view, std::string_view message) override { lines.emplace_back(message); }
-  void ReportProgress(const nlohmann::json&) override {}
-  void RegisterSecret(std::string_view) override {}
-
-  std::vector<std::string> lines;
-
- private:
-  const Clock& clock_;
-  RunRecord run_;
-  runs::JobSpec spec_;
-  runs::CancelToken token_;
-};
 
 class MaintenanceTest : public ::testing::Test {
  protected:
@@ -85,7 +62,7 @@ TEST_F(MaintenanceTest, PruneDeletesOldRunsButKeepsTheNewestOfEachJob) {
   FinishedRun("yearly", 1);
   for (int day = 95; day < 100; ++day) FinishedRun("daily", day);
   MaintenancePrune prune(*store_);
-  FakeContext context(clock_, {{"older_than_days", 30}, {"keep_per_job", 3}});
+  testing::FakeContext context(clock_, {{"older_than_days", 30}, {"keep_per_job", 3}});
   const auto outcome = prune.Run(context);
   ASSERT_TRUE(outcome.succeeded) << outcome.error;
   EXPECT_EQ(outcome.result["deleted_runs"], 10);
@@ -108,7 +85,7 @@ TEST_F(MaintenanceTest, BackupWritesAStoreThatOpensWithTheSameDataAndKeepsTheNew
   std::vector<std::string> files;
   for (int i = 0; i < 3; ++i) {
     clock_.Set(Day(100 + i));
-    FakeContext context(clock_, {{"keep", 2}});
+    testing::FakeContext context(clock_, {{"keep", 2}});
     const auto outcome = backup.Run(context);
     ASSERT_TRUE(outcome.succeeded) << outcome.error;
     files.push_back(outcome.result["file"]);

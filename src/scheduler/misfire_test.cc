@@ -12,13 +12,15 @@ using std::chrono::minutes;
 using std::chrono::seconds;
 
 TimePoint Utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0) {
-  return TimePoint(date::sys_days{date::year{y} / mo / d} + hours(h) + minutes(mi) + seconds(s));
+  return TimePoint(date::sys_days{date::year{y} / date::month{mo} / date::day{d}} + hours(h) +
+                   minutes(mi) + seconds(s));
 }
 
 ScheduleSpec Hourly() { return std::move(ScheduleSpec::FromCron("0 * * * *", "UTC")).value(); }
 
 std::vector<std::string> Show(const std::vector<TimePoint>& times) {
   std::vector<std::string> out;
+  out.reserve(times.size());
   for (const TimePoint t : times) out.push_back(FormatRfc3339(t));
   return out;
 }

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "runs/job_type.h"
+
+namespace batuta::runners::testing {
+
+// The RunContext a job type sees, without an engine: records log lines and progress.
+// Not thread-safe; for job types that report from their Run thread only.
+class FakeContext final : public runs::RunContext {
+ public:
+  FakeContext(const Clock& clock, nlohmann::json config,
+              nlohmann::json parameters = nlohmann::json::object())
+      : clock_(clock) {
+    run_.parameters = std::move(parameters);
+    spec_.name = "maintenance";
+    spec_.config = std::move(config);
+  }
+  const RunRecord& run() const override { return run_; }
+  const runs::JobSpec& spec() const override { return spec_; }
+  const Clock& clock() const override { return clock_; }
+  const runs::CancelToken& cancel() const override { return token_; }
+  runs::CancelToken& token() { return token_; }
+  void Log(std::string_view, std::string_view message) override { lines.emplace_back(message); }
+  void ReportProgress(const nlohmann::json& value) override { progress.push_back(value); }
+  void RegisterSecret(std::string_view) override {}
+
+  std::vector<std::string> lines;
+  std::vector<nlohmann::json> progress;
+
+ private:
+  const Clock& clock_;
+  RunRecord run_;
+  runs::JobSpec spec_;
+  runs::CancelToken token_;
+};
+
+}  // namespace batuta::runners::testing

@@ -1,0 +1,78 @@
+#include "runners/util_wait.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "runs/json_fields.h"
+
+namespace batuta::runners {
+namespace {
+
+constexpr std::int64_t kMaxSeconds = 7 * 24 * 3600;
+
+struct WaitConfig {
+  std::int64_t milliseconds = 60'000;
+  std::int64_t log_every_milliseconds = 10'000;
+};
+
+// Seconds may be fractional ("0.25"), so tests and demos need not wait whole seconds.
+Result<std::int64_t> Milliseconds(const nlohmann::json& object, std::string_view path,
+                                  std::string_view field, std::int64_t fallback) {
+  const auto it = object.find(field);
+  if (it == object.end() || it->is_null()) return fallback;
+  if (!it->is_number() || it->get<double>() < 0 ||
+      it->get<double>() > static_cast<double>(kMaxSeconds)) {
+    return Error::Validation(runs::FieldPath(path, field),
+                             fmt::format("must be a number of seconds from 0 to {}", kMaxSeconds));
+  }
+  return static_cast<std::int64_t>(it->get<double>() * 1000.0);
+}
+
+Result<WaitConfig> Parse(const nlohmann::json& config) {
+  BATUTA_RETURN_IF_ERROR(
+      runs::RefuseUnknownFields(config, "config", {"seconds", "log_every_seconds"}));
+  WaitConfig parsed;
+  auto total = Milliseconds(config, "config", "seconds", 60'000);
+  if (!total.ok()) return std::move(total).error();
+  auto every = Milliseconds(config, "config", "log_every_seconds", 10'000);
+  if (!every.ok()) return std::move(every).error();
+  parsed.milliseconds = *total;
+  parsed.log_every_milliseconds = std::max<std::int64_t>(*every, 100);
+  return parsed;
+}
+
+}  // namespace
+
+Status UtilWait::ValidateConfig(const nlohmann::json& config) const {
+  auto parsed = Parse(config);
+  if (!parsed.ok()) return std::move(parsed).error();
+  return Ok();
+}
+
+runs::RunOutcome UtilWait::Run(runs::RunContext& context) const {
+  auto config = Parse(context.spec().config);
+  if (!config.ok()) return runs::RunOutcome::Failure(config.error().message);
+  auto total = Milliseconds(context.parameters(), "parameters", "seconds", config->milliseconds);
+  if (!total.ok()) return runs::RunOutcome::Failure(total.error().message);
+  context.Log("info", fmt::format("waiting {:.1f} s", static_cast<double>(*total) / 1000.0));
+  std::int64_t waited = 0;
+  while (waited < *total) {
+    const std::int64_t step = std::min(config->log_every_milliseconds, *total - waited);
+    // Real time on purpose: this job's whole point is to take time. Returns at once when
+    // the run is cancelled or times out.
+    if (context.cancel().WaitFor(std::chrono::milliseconds(step))) {
+      return runs::RunOutcome::Failure("stopped while waiting");
+    }
+    waited += step;
+    context.ReportProgress({{"waited_ms", waited}, {"of_ms", *total}});
+    if (waited < *total) {
+      context.Log("info", fmt::format("{:.1f} s of {:.1f} s", static_cast<double>(waited) / 1000.0,
+                                      static_cast<double>(*total) / 1000.0));
+    }
+  }
+  context.Log("info", "done waiting");
+  return runs::RunOutcome::Success({{"waited_ms", waited}});
+}
+
+}  // namespace batuta::runners
