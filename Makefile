@@ -30,6 +30,9 @@ bench: release
 	scripts/setup --bench
 	bench/http_bench.sh build/release/app/batuta
 	build/release/bench/router_bench
+	build/release/bench/engine_bench
+	build/release/bench/schedule_bench
+	bench/sse_bench.sh build/release/app/batuta build/release/bench/sse_client
 
 clean:
 	rm -rf build web/dist

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cassert>
 #include <exception>
 
@@ -73,6 +74,7 @@ class Engine::Execution final : public RunContext {
     {
       const std::lock_guard lock(mutex_);
       runner_returned_ = true;
+      returned_.notify_all();
       if (abandoned_) return;  // the engine finished the run already and may be gone
     }
     auto [status, error] = Verdict(outcome);
@@ -112,6 +114,12 @@ class Engine::Execution final : public RunContext {
     return cancelled_at_;
   }
 
+  // Waits (real time) for the runner to return; true when it did.
+  bool WaitReturned(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return returned_.wait_for(lock, timeout, [this] { return runner_returned_; });
+  }
+
   // True when the runner has not returned yet; from then on it is ignored.
   bool Abandon() {
     const std::lock_guard lock(mutex_);
@@ -131,6 +139,7 @@ class Engine::Execution final : public RunContext {
 
  private:
   mutable std::mutex mutex_;
+  std::condition_variable returned_;
   bool runner_returned_ = false;
   bool abandoned_ = false;
   std::optional<TimePoint> cancelled_at_;
@@ -218,13 +227,25 @@ void Engine::Stop(std::chrono::milliseconds grace) {
   }
   const std::lock_guard tick(tick_mutex_);
   ReapFinished();
-  const std::lock_guard lock(mutex_);
-  // Abandoned runners cannot be joined (they ignore their token); they touch nothing of the
-  // engine any more (Execution::Abandon), so they may outlive it.
-  for (auto& execution : abandoned_) {
-    if (execution->thread_.joinable()) execution->thread_.detach();
+  std::vector<std::shared_ptr<Execution>> abandoned;
+  {
+    const std::lock_guard lock(mutex_);
+    abandoned.swap(abandoned_);
   }
-  abandoned_.clear();
+  // Abandoned runners get one more abandon_grace in all to return and be joined. Those that
+  // still ignore their token are detached: they touch nothing of the engine any more
+  // (Execution::Abandon), so they may outlive it.
+  const auto deadline = std::chrono::steady_clock::now() + options_.abandon_grace;
+  for (auto& execution : abandoned) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (!execution->thread_.joinable()) continue;
+    if (execution->WaitReturned(std::max(left, std::chrono::milliseconds(0)))) {
+      execution->thread_.join();
+    } else {
+      execution->thread_.detach();
+    }
+  }
 }
 
 int Engine::Tick() {

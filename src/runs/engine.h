@@ -71,7 +71,9 @@ class Engine {
   void Start();
   // Stops claiming, gives running runs `grace` (real time) to finish, then cancels them
   // (CancelReason::kShutdown: they fail with "interrupted" and are retried when attempts
-  // remain) and waits for them up to abandon_grace. Idempotent.
+  // remain) and waits for them up to abandon_grace; a runner still running then is abandoned.
+  // Abandoned runners get one more abandon_grace to return and be joined, else are detached.
+  // Idempotent.
   void Stop(std::chrono::milliseconds grace);
 
   // New work may be queued: the background loop ticks now.

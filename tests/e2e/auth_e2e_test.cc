@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "api_auth.h"
 #include "batuta_process.h"
 #include "http_client.h"
 #include "tls_certificate.h"
@@ -12,17 +13,6 @@ namespace batuta::testing {
 namespace {
 
 constexpr std::string_view kAdminPassword = "correct-horse-battery-staple-42";
-const std::string kJson = "Content-Type: application/json";
-const std::string kSameOrigin = "Origin: http://127.0.0.1";
-
-// A signed-in browser: its session cookie and CSRF token.
-struct Session {
-  std::string cookie;  // "batuta_session=..."
-  std::string csrf;
-  std::vector<std::string> Headers() const {
-    return {"Cookie: " + cookie, "X-CSRF-Token: " + csrf, kSameOrigin, kJson};
-  }
-};
 
 class AuthE2eTest : public ::testing::Test {
  protected:
@@ -31,23 +21,11 @@ class AuthE2eTest : public ::testing::Test {
                 {"BATUTA_ADMIN_PASSWORD=" + std::string(kAdminPassword)}) {}
 
   HttpReply Login(std::string_view username, std::string_view password) {
-    const nlohmann::json body = {{"username", username}, {"password", password}};
-    return Request(server_.port(), "POST", "/api/v1/auth/login", body.dump(), {kJson});
+    return batuta::testing::Login(server_.port(), username, password);
   }
 
   Session SignIn(std::string_view username, std::string_view password) {
-    const auto reply = Login(username, password);
-    EXPECT_EQ(reply.status, 200) << reply.body;
-    return SessionOf(reply);
-  }
-
-  static Session SessionOf(const HttpReply& reply) {
-    Session session;
-    const std::string set_cookie = reply.Header("Set-Cookie").value_or("");
-    session.cookie = set_cookie.substr(0, set_cookie.find(';'));
-    const auto body = nlohmann::json::parse(reply.body, nullptr, false);
-    if (body.is_object() && body.contains("csrf_token")) session.csrf = body["csrf_token"];
-    return session;
+    return batuta::testing::SignIn(server_.port(), username, password);
   }
 
   int Me(const std::vector<std::string>& headers) {
@@ -102,16 +80,17 @@ TEST_F(AuthE2eTest, AStateChangingRequestNeedsTheCsrfTokenAndThisOrigin) {
   const Session admin = SignIn("admin", kAdminPassword);
   const nlohmann::json user = {
       {"username", "maria"}, {"role", "viewer"}, {"password", "quiet-river-under-moonlight"}};
-  const auto foreign = Request(server_.port(), "POST", "/api/v1/users", user.dump(),
-                               {"Cookie: " + admin.cookie, "Origin: https://evil.example", kJson});
+  const auto foreign =
+      Request(server_.port(), "POST", "/api/v1/users", user.dump(),
+              {"Cookie: " + admin.cookie, "Origin: https://evil.example", kJsonContentType});
   EXPECT_EQ(foreign.status, 403) << foreign.body;
   const auto no_token = Request(server_.port(), "POST", "/api/v1/users", user.dump(),
-                                {"Cookie: " + admin.cookie, kSameOrigin, kJson});
+                                {"Cookie: " + admin.cookie, kSameOrigin, kJsonContentType});
   EXPECT_EQ(no_token.status, 403) << no_token.body;
   EXPECT_NE(no_token.body.find("csrf_token"), std::string::npos);
   const auto foreign_with_token = Request(server_.port(), "POST", "/api/v1/users", user.dump(),
                                           {"Cookie: " + admin.cookie, "X-CSRF-Token: " + admin.csrf,
-                                           "Origin: https://evil.example", kJson});
+                                           "Origin: https://evil.example", kJsonContentType});
   EXPECT_EQ(foreign_with_token.status, 403) << foreign_with_token.body;
   const auto good = Request(server_.port(), "POST", "/api/v1/users", user.dump(), admin.Headers());
   EXPECT_EQ(good.status, 201) << good.body;
@@ -119,7 +98,7 @@ TEST_F(AuthE2eTest, AStateChangingRequestNeedsTheCsrfTokenAndThisOrigin) {
   const auto foreign_login =
       Request(server_.port(), "POST", "/api/v1/auth/login",
               nlohmann::json({{"username", "admin"}, {"password", kAdminPassword}}).dump(),
-              {kJson, "Origin: https://evil.example"});
+              {kJsonContentType, "Origin: https://evil.example"});
   EXPECT_EQ(foreign_login.status, 403) << foreign_login.body;
 }
 
@@ -239,16 +218,19 @@ TEST(AuthCliTest, UsersAreManagedFromTheShell) {
   BatutaServer server(dir.path() / "data", {"--access-log", "false"},
                       {"BATUTA_ADMIN_PASSWORD=" + std::string(kAdminPassword)});
   const nlohmann::json login = {{"username", "joana"}, {"password", password}};
-  EXPECT_EQ(Request(server.port(), "POST", "/api/v1/auth/login", login.dump(), {kJson}).status,
-            200);
+  EXPECT_EQ(
+      Request(server.port(), "POST", "/api/v1/auth/login", login.dump(), {kJsonContentType}).status,
+      200);
   // Users existed, so no admin was created at start.
   const nlohmann::json admin = {{"username", "admin"}, {"password", kAdminPassword}};
-  EXPECT_EQ(Request(server.port(), "POST", "/api/v1/auth/login", admin.dump(), {kJson}).status,
-            401);
+  EXPECT_EQ(
+      Request(server.port(), "POST", "/api/v1/auth/login", admin.dump(), {kJsonContentType}).status,
+      401);
   const auto reset = RunBatuta({"user", "reset-password", "joana", "--data-dir", data});
   EXPECT_EQ(reset.exit_code, 0) << reset.err;
-  EXPECT_EQ(Request(server.port(), "POST", "/api/v1/auth/login", login.dump(), {kJson}).status,
-            401);
+  EXPECT_EQ(
+      Request(server.port(), "POST", "/api/v1/auth/login", login.dump(), {kJsonContentType}).status,
+      401);
 }
 
 TEST(AuthStartupTest, AWeakAdminPasswordStopsStartupWithAClearError) {
@@ -275,7 +257,7 @@ TEST(AuthTlsTest, OverTlsTheCookieIsHostPrefixedAndSecureAndHstsIsSent) {
   const TlsClientOptions tls{files.certificate};
   const nlohmann::json login = {{"username", "admin"}, {"password", kAdminPassword}};
   const auto reply = Request(server.port(), tls, "POST", "/api/v1/auth/login", login.dump(),
-                             {kJson, "Origin: https://127.0.0.1"});
+                             {kJsonContentType, "Origin: https://127.0.0.1"});
   ASSERT_EQ(reply.status, 200) << reply.body;
   const std::string cookie = reply.Header("Set-Cookie").value_or("");
   EXPECT_EQ(cookie.rfind("__Host-batuta_session=", 0), 0u) << cookie;
@@ -306,11 +288,12 @@ TEST(AuthProxyTest, BehindATrustedProxyTheAuditNamesTheForwardedClient) {
                       {"BATUTA_ADMIN_PASSWORD=" + std::string(kAdminPassword)});
   const nlohmann::json wrong = {{"username", "admin"}, {"password", "not-the-password-xyz"}};
   EXPECT_EQ(Request(server.port(), "POST", "/api/v1/auth/login", wrong.dump(),
-                    {kJson, "X-Forwarded-For: 6.6.6.6, 198.51.100.7"})
+                    {kJsonContentType, "X-Forwarded-For: 6.6.6.6, 198.51.100.7"})
                 .status,
             401);
   const nlohmann::json right = {{"username", "admin"}, {"password", kAdminPassword}};
-  const auto login = Request(server.port(), "POST", "/api/v1/auth/login", right.dump(), {kJson});
+  const auto login =
+      Request(server.port(), "POST", "/api/v1/auth/login", right.dump(), {kJsonContentType});
   ASSERT_EQ(login.status, 200);
   const std::string cookie = login.Header("Set-Cookie").value_or("");
   const auto page = Request(server.port(), "GET", "/api/v1/audit?outcome=failure", {},

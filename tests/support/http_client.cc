@@ -231,6 +231,18 @@ bool HttpConnection::WaitForClose(std::chrono::milliseconds timeout) {
 std::optional<HttpReply> HttpConnection::ReadReply(std::chrono::milliseconds timeout,
                                                    bool head_only) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto reply = ReadHead(timeout);
+  if (!reply) return std::nullopt;
+  if (head_only) return reply;
+  if (!ReadBody(&*reply, std::chrono::duration_cast<std::chrono::milliseconds>(
+                             deadline - std::chrono::steady_clock::now()))) {
+    return std::nullopt;
+  }
+  return reply;
+}
+
+std::optional<HttpReply> HttpConnection::ReadHead(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::size_t head_end;
   while ((head_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
     if (!Fill(deadline)) return std::nullopt;
@@ -253,35 +265,51 @@ std::optional<HttpReply> HttpConnection::ReadReply(std::chrono::milliseconds tim
     while (!value.empty() && value.front() == ' ') value.erase(0, 1);
     reply.headers.emplace_back(line.substr(0, colon), value);
   }
-  if (head_only || reply.status == 204 || reply.status == 304 || reply.status < 200) return reply;
-  if (const auto length = reply.Header("Content-Length")) {
+  return reply;
+}
+
+bool HttpConnection::ReadBody(HttpReply* reply, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  if (reply->status == 204 || reply->status == 304 || reply->status < 200) return true;
+  if (const auto length = reply->Header("Content-Length")) {
     const std::size_t n = std::strtoull(length->c_str(), nullptr, 10);
     while (buffer_.size() < n) {
-      if (!Fill(deadline)) return std::nullopt;
+      if (!Fill(deadline)) return false;
     }
-    reply.body = buffer_.substr(0, n);
+    reply->body = buffer_.substr(0, n);
     buffer_.erase(0, n);
-  } else if (const auto te = reply.Header("Transfer-Encoding"); te && IEquals(*te, "chunked")) {
+  } else if (const auto te = reply->Header("Transfer-Encoding"); te && IEquals(*te, "chunked")) {
     while (true) {
-      std::size_t eol;
-      while ((eol = buffer_.find("\r\n")) == std::string::npos) {
-        if (!Fill(deadline)) return std::nullopt;
-      }
-      const std::size_t size = std::strtoull(buffer_.substr(0, eol).c_str(), nullptr, 16);
-      while (buffer_.size() < eol + 2 + size + 2) {
-        if (!Fill(deadline)) return std::nullopt;
-      }
-      reply.body += buffer_.substr(eol + 2, size);
-      buffer_.erase(0, eol + 2 + size + 2);
-      if (size == 0) break;
+      const ChunkRead read = ReadChunk(&reply->body, deadline);
+      if (read == ChunkRead::kFailed) return false;
+      if (read == ChunkRead::kLast) break;
     }
   } else {
     while (Fill(deadline)) {
     }
-    reply.body = std::move(buffer_);
+    reply->body = std::move(buffer_);
     buffer_.clear();
   }
-  return reply;
+  return true;
+}
+
+HttpConnection::ChunkRead HttpConnection::ReadChunk(
+    std::string* data, std::chrono::steady_clock::time_point deadline) {
+  std::size_t eol;
+  while ((eol = buffer_.find("\r\n")) == std::string::npos) {
+    if (!Fill(deadline)) return ChunkRead::kFailed;
+  }
+  const std::string size_line = buffer_.substr(0, eol);
+  char* size_end = nullptr;
+  const std::size_t size = std::strtoull(size_line.c_str(), &size_end, 16);
+  if (size_line.empty() || size_end == size_line.c_str()) return ChunkRead::kFailed;
+  while (buffer_.size() < eol + 2 + size + 2) {
+    if (!Fill(deadline)) return ChunkRead::kFailed;
+  }
+  if (buffer_.compare(eol + 2 + size, 2, "\r\n") != 0) return ChunkRead::kFailed;
+  data->append(buffer_, eol + 2, size);
+  buffer_.erase(0, eol + 2 + size + 2);
+  return size == 0 ? ChunkRead::kLast : ChunkRead::kData;
 }
 
 namespace {

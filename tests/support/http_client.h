@@ -47,6 +47,18 @@ class HttpConnection {
   // `head_only`: the reply to a HEAD request (headers only, whatever Content-Length says).
   std::optional<HttpReply> ReadReply(std::chrono::milliseconds timeout = std::chrono::seconds(10),
                                      bool head_only = false);
+  // A response read in pieces, for streamed bodies such as Server-Sent Events: ReadHead reads
+  // the status line and headers only (nullopt as ReadReply), then ReadBody reads the whole
+  // body as ReadReply would, or ReadChunk reads a chunked body one chunk at a time.
+  std::optional<HttpReply> ReadHead(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Fills reply->body according to its headers; false on close or timeout before its end.
+  bool ReadBody(HttpReply* reply, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  enum class ChunkRead {
+    kData,    // one chunk's payload was appended to *data
+    kLast,    // the terminating zero-size chunk (and the blank line after it) arrived
+    kFailed,  // the peer closed, the framing is malformed, or the deadline passed
+  };
+  ChunkRead ReadChunk(std::string* data, std::chrono::steady_clock::time_point deadline);
   // Reads whatever arrives until `needle` was seen (true) or timeout/close (false).
   bool ReadUntil(std::string_view needle, std::string* received,
                  std::chrono::milliseconds timeout = std::chrono::seconds(10));
