@@ -11,11 +11,14 @@
 //              until the FinishedListener has seen all N.
 //   triggered  the engine runs while --producers threads call RunService::Trigger as fast as
 //              they can (N in total); time from the first trigger to the last finish, and
-//              each run's latency from queued_at to finished_at.
+//              each run's latency from queued_at to finished_at (mostly queueing: the
+//              producers outrun the engine).
+//   paced      the same, but the producers offer --rate runs/s between them on a fixed
+//              timetable: the latency of a run on a busy but not saturated engine.
 // Afterwards the store is checked: every run succeeded exactly once, no run is left queued or
 // running, and (after the hub's flush) sampled runs have their three lines stored.
 //
-//   engine_bench [--runs 20000] [--parallel 8,16,32] [--producers 4] [--jobs 10]
+//   engine_bench [--runs 20000] [--parallel 8,16,32] [--producers 4] [--jobs 10] [--rate 1000]
 //
 // Bounded: a shape that has not drained after --timeout seconds is reported as such.
 #include <spdlog/spdlog.h>
@@ -49,7 +52,8 @@ struct Options {
   int producers = 4;
   int jobs = 10;
   int timeout_seconds = 120;
-  std::string shapes = "backlog,triggered";
+  std::string shapes = "backlog,triggered,paced";
+  int rate = 1000;  // runs/s offered in the paced shape
 };
 
 // Succeeds at once after one log line: the cheapest run a server can have.
@@ -253,7 +257,9 @@ double Backlog(const Options& options, int parallel) {
   return static_cast<double>(world.tally().count()) / seconds;
 }
 
-double Triggered(const Options& options, int parallel) {
+// `rate` 0: each producer triggers as fast as it can; otherwise the producers together offer
+// `rate` runs/s, each on its own fixed timetable (no catching up in bursts).
+double Triggered(const Options& options, int parallel, int rate) {
   World world(parallel, options.jobs);
   world.engine().Start();
   const int per_producer = options.runs / options.producers;
@@ -264,7 +270,16 @@ double Triggered(const Options& options, int parallel) {
   std::vector<std::thread> producers;
   for (int p = 0; p < options.producers; ++p) {
     producers.emplace_back([&, p] {
-      if (!world.Trigger(per_producer, p)) ok = false;
+      if (rate == 0) {
+        if (!world.Trigger(per_producer, p)) ok = false;
+        return;
+      }
+      const auto period = std::chrono::duration<double>(options.producers / double(rate));
+      for (int i = 0; i < per_producer && ok; ++i) {
+        std::this_thread::sleep_until(
+            start + std::chrono::duration_cast<Steady::duration>(period * (i + p / double(options.producers))));
+        if (!world.Trigger(1, p + i * options.producers)) ok = false;
+      }
     });
   }
   for (auto& producer : producers) producer.join();
@@ -275,7 +290,8 @@ double Triggered(const Options& options, int parallel) {
   const double seconds = SecondsSince(start);
   const double cpu = CpuSeconds() - cpu_start;
   const auto problem = Problems(world, static_cast<std::size_t>(total), drained);
-  PrintRow("triggered", parallel, seconds, cpu, world, trigger_rate, true, problem);
+  PrintRow(rate == 0 ? "triggered" : fmt::format("paced {}", rate), parallel, seconds, cpu, world,
+           trigger_rate, true, problem);
   return static_cast<double>(world.tally().count()) / seconds;
 }
 
@@ -292,7 +308,9 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--jobs", options.jobs, "jobs the runs are spread over")->check(CLI::PositiveNumber);
   app.add_option("--timeout", options.timeout_seconds, "seconds a shape may take to drain");
-  app.add_option("--shapes", options.shapes, "backlog,triggered");
+  app.add_option("--shapes", options.shapes, "backlog,triggered,paced");
+  app.add_option("--rate", options.rate, "runs/s the producers offer in the paced shape")
+      ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
 
@@ -307,9 +325,11 @@ int main(int argc, char** argv) {
   double best = 0;
   const bool backlog = options.shapes.find("backlog") != std::string::npos;
   const bool triggered = options.shapes.find("triggered") != std::string::npos;
+  const bool paced = options.shapes.find("paced") != std::string::npos;
   for (const int parallel : ParseIntList(options.parallel)) {
     if (backlog) best = std::max(best, Backlog(options, parallel));
-    if (triggered) best = std::max(best, Triggered(options, parallel));
+    if (triggered) best = std::max(best, Triggered(options, parallel, 0));
+    if (paced) Triggered(options, parallel, options.rate);
   }
   fmt::print("\nbest: {:.0f} runs/s (target >= 1,000). p50/p99: queued_at -> finished_at of each "
              "run; CPU µs: process CPU time per run (user+sys) while draining.\n",

@@ -9,7 +9,7 @@
 namespace batuta::runners {
 namespace {
 
-constexpr std::int64_t kMaxSeconds = 7 * 24 * 3600;
+constexpr std::int64_t kMaxSeconds = std::int64_t{7} * 24 * 3600;
 
 struct WaitConfig {
   std::int64_t milliseconds = 60'000;

@@ -94,7 +94,8 @@ class EngineTest : public ::testing::Test {
     return job.ok() ? *job : JobRecord{};
   }
 
-  RunRecord Trigger(const JobRecord& job, nlohmann::json parameters = nlohmann::json::object()) {
+  RunRecord Trigger(const JobRecord& job,
+                    const nlohmann::json& parameters = nlohmann::json::object()) {
     auto run = runs_->Trigger(job.id, parameters, "api", auth::Actor::System("test"));
     EXPECT_TRUE(run.ok()) << run.error().message;
     return run.ok() ? *run : RunRecord{};
@@ -331,8 +332,7 @@ TEST_F(EngineTest, QueueOverlapRunsOneAtATime) {
 TEST_F(EngineTest, AllowOverlapRunsUpToMaxConcurrent) {
   const auto job =
       CreateJob("parallel", "test.wait", {{"overlap", "allow"}, {"max_concurrent", 2}});
-  std::vector<RunRecord> runs;
-  for (int i = 0; i < 3; ++i) runs.push_back(Trigger(job));
+  const std::vector<RunRecord> runs{Trigger(job), Trigger(job), Trigger(job)};
   EXPECT_EQ(engine_->Tick(), 2);
   // Runs queued within one millisecond have no defined order between them.
   std::vector<std::string> running;

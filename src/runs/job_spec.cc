@@ -17,7 +17,7 @@ constexpr std::size_t kMaxNameLength = 100;
 constexpr std::size_t kMaxDescriptionLength = 4000;
 constexpr std::size_t kMaxTags = 20;
 constexpr std::size_t kMaxParameters = 50;
-constexpr std::int64_t kMaxTimeoutSeconds = 7 * 24 * 3600;
+constexpr std::int64_t kMaxTimeoutSeconds = std::int64_t{7} * 24 * 3600;
 constexpr int kMaxRetries = 20;
 constexpr int kMaxConcurrentLimit = 100;
 
@@ -129,7 +129,7 @@ Result<RetryPolicy> ParseRetries(const nlohmann::json& json, const std::string& 
   auto initial = ReadInteger(json, path, "backoff_seconds", 30, 0, 86'400);
   if (!initial.ok()) return std::move(initial).error();
   retries.initial_backoff = std::chrono::seconds(*initial);
-  auto maximum = ReadInteger(json, path, "max_backoff_seconds", 3600, 0, 7 * 86'400);
+  auto maximum = ReadInteger(json, path, "max_backoff_seconds", 3600, 0, std::int64_t{7} * 86'400);
   if (!maximum.ok()) return std::move(maximum).error();
   retries.max_backoff = std::chrono::seconds(*maximum);
   if (retries.max_backoff < retries.initial_backoff) {

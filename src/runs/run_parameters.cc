@@ -34,7 +34,9 @@ Result<nlohmann::json> ResolveParameters(const std::vector<ParameterSpec>& decla
   }
   nlohmann::json resolved = nlohmann::json::object();
   if (given.is_object()) {
-    for (const auto& [name, value] : given.items()) {
+    for (const auto& item : given.items()) {
+      const std::string& name = item.key();
+      const nlohmann::json& value = item.value();
       const auto found = std::find_if(declared.begin(), declared.end(),
                                       [&](const ParameterSpec& p) { return p.name == name; });
       if (found == declared.end()) {

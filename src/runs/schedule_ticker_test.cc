@@ -44,7 +44,7 @@ class ScheduleTickerTest : public ::testing::Test {
     return *job;
   }
 
-  ScheduleRecord Schedule(const JobRecord& job, nlohmann::json body) {
+  ScheduleRecord Schedule(const JobRecord& job, const nlohmann::json& body) {
     auto schedule = schedules_->Create(job.id, body, auth::Actor::System("t"));
     EXPECT_TRUE(schedule.ok()) << schedule.error().message;
     return *schedule;

@@ -204,7 +204,9 @@ TEST_F(EngineE2eTest, TheLiveLogStreamsEveryLineOnceThenEndsAndResumesAfterLastE
     } else if (event.event == "status") {
       EXPECT_TRUE(event.id.empty()) << "status events are not resumable, so carry no id";
       if (data.at("type") == "progress") progress.push_back(data.at("progress"));
-      if (data.at("type") == "status") EXPECT_EQ(data.at("run").at("id"), id);
+      if (data.at("type") == "status") {
+        EXPECT_EQ(data.at("run").at("id"), id);
+      }
     } else {
       ADD_FAILURE() << "unexpected event '" << event.event << "': " << event.data;
     }
