@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "runs/job_spec.h"
 #include "runs/new_run.h"
 #include "runs/run_parameters.h"
@@ -66,14 +68,34 @@ int ScheduleTicker::Tick() {
       spdlog::warn("scheduler: cannot list due schedules: {}", due.error().message);
       break;
     }
-    for (const auto& schedule : *due) queued += Fire(schedule, now);
+    // The whole page in one transaction: with thousands of schedules due in the same second,
+    // one commit per schedule would make the last ones late.
+    std::vector<ScheduleAdvance> advances;
+    std::vector<int> runs_per_advance;
+    advances.reserve(due->size());
+    for (const auto& schedule : *due) {
+      auto advance = Plan(schedule, now);
+      if (!advance) continue;
+      runs_per_advance.push_back(static_cast<int>(std::count_if(
+          advance->fires.begin(), advance->fires.end(), [](const auto& f) { return f.run; })));
+      advances.push_back(std::move(*advance));
+    }
+    auto applied = store_.Schedules().AdvanceMany(advances);
+    if (!applied.ok()) {
+      spdlog::warn("scheduler: cannot fire {} schedules: {}", advances.size(),
+                   applied.error().message);
+      break;
+    }
+    for (std::size_t i = 0; i < applied->size(); ++i) {
+      if ((*applied)[i]) queued += runs_per_advance[i];
+    }
+    if (queued > 0) engine_.Wake();
     if (static_cast<int>(due->size()) < kDueBatch) break;
   }
-  if (queued > 0) engine_.Wake();
   return queued;
 }
 
-int ScheduleTicker::Fire(const ScheduleRecord& schedule, TimePoint now) {
+std::optional<ScheduleAdvance> ScheduleTicker::Plan(const ScheduleRecord& schedule, TimePoint now) {
   ScheduleAdvance advance;
   advance.schedule_id = schedule.id;
   advance.expected_next_fire_at = schedule.next_fire_at;
@@ -81,10 +103,10 @@ int ScheduleTicker::Fire(const ScheduleRecord& schedule, TimePoint now) {
   auto spec = scheduler::ScheduleSpecFromJson(schedule.spec);
   auto policy = scheduler::MisfirePolicyFromJson(schedule.misfire);
   if (!spec.ok() || !policy.ok()) {
-    // Cannot happen for schedules saved through ScheduleService; parked rather than retried.
+    // Cannot happen for schedules saved through ScheduleService; parked (next_fire_at unset)
+    // rather than retried on every pass.
     spdlog::error("scheduler: schedule {} is unreadable; it will not fire", schedule.id);
-    (void)store_.Schedules().Advance(advance);
-    return 0;
+    return advance;
   }
   // next_fire_at is the first time not yet fired, so the fires to consider start at it.
   const TimePoint last = *schedule.next_fire_at - std::chrono::nanoseconds(1);
@@ -92,13 +114,12 @@ int ScheduleTicker::Fire(const ScheduleRecord& schedule, TimePoint now) {
   advance.next_fire_at = outcome.next_fire;
 
   auto job = store_.Jobs().FindById(schedule.job_id);
-  if (!job.ok()) return 0;  // store trouble: try again at the next tick
+  if (!job.ok()) return std::nullopt;  // store trouble: try again at the next pass
   std::optional<JobSpec> job_spec;
   if (job->has_value()) {
     if (auto parsed = ParseJobSpec((*job)->definition); parsed.ok()) job_spec = *parsed;
   }
   const auth::Actor scheduler_actor = auth::Actor::System("scheduler");
-  int queued = 0;
   for (const TimePoint scheduled_for : outcome.fire_now) {
     FireOutcome fire;
     fire.scheduled_for = scheduled_for;
@@ -108,22 +129,18 @@ int ScheduleTicker::Fire(const ScheduleRecord& schedule, TimePoint now) {
                !parameters.ok()) {
       fire.skipped_reason = "parameters: " + parameters.error().message;
     } else {
+      // Stamped when planned, not at the start of the pass, so queued_at - scheduled_for is
+      // the real lateness of the fire.
       RunRecord run = NewRun(ids_.Next(), **job, *job_spec, std::move(parameters).value(),
-                             "schedule", scheduler_actor, now);
+                             "schedule", scheduler_actor, clock_.Now());
       run.schedule_id = schedule.id;
       run.scheduled_for = scheduled_for;
       fire.run = std::move(run);
-      ++queued;
     }
     advance.fires.push_back(std::move(fire));
   }
   advance.skip_if_job_active = job_spec && job_spec->policies.overlap == OverlapPolicy::kSkip;
-  auto advanced = store_.Schedules().Advance(advance);
-  if (!advanced.ok()) {
-    spdlog::warn("scheduler: cannot fire schedule {}: {}", schedule.id, advanced.error().message);
-    return 0;
-  }
-  return *advanced ? queued : 0;
+  return advance;
 }
 
 }  // namespace batuta::runs

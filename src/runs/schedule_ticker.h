@@ -41,8 +41,9 @@ class ScheduleTicker {
 
  private:
   void Loop();
-  // Queues the due fires of one schedule; returns the runs queued.
-  int Fire(const ScheduleRecord& schedule, TimePoint now);
+  // The advance of one due schedule: its fires (with their runs) and its next fire time;
+  // nullopt when it cannot be planned now (store trouble) and should be tried again.
+  std::optional<ScheduleAdvance> Plan(const ScheduleRecord& schedule, TimePoint now);
 
   Store& store_;
   Engine& engine_;

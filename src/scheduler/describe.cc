@@ -202,7 +202,10 @@ std::string Compact(const std::vector<int>& values, const char* const* names = n
     while (j + 1 < values.size() && values[j + 1] == values[j] + 1) ++j;
     if (!out.empty()) out += ",";
     out += name(values[i]);
-    if (j > i) out += (j == i + 1 ? "," : "-") + name(values[j]);
+    if (j > i) {
+      out += j == i + 1 ? ',' : '-';
+      out += name(values[j]);
+    }
     i = j + 1;
   }
   return out;

@@ -84,6 +84,9 @@ class ScheduleRepository {
   // equals expected_next_fire_at (another scheduler advanced it) or it was deleted. A fire
   // whose (schedule_id, scheduled_for) is already recorded is left out, with its run.
   virtual Result<bool> Advance(const ScheduleAdvance& advance) = 0;
+  // Several Advances in one transaction (a scheduler's whole pass: one commit instead of one
+  // per schedule); element i tells whether advances[i] applied. On an error nothing applies.
+  virtual Result<std::vector<bool>> AdvanceMany(const std::vector<ScheduleAdvance>& advances) = 0;
 
   // The schedule's fires, newest first.
   virtual Result<std::vector<ScheduleFireRecord>> ListFires(std::string_view schedule_id,

@@ -399,6 +399,30 @@ TEST_P(EngineConformanceTest, AdvanceRecordsFiresQueuesRunsAndMovesOn) {
   EXPECT_EQ((*queued)->scheduled_for, std::optional<TimePoint>(kT0));
 }
 
+TEST_P(EngineConformanceTest, AdvanceManyAppliesEachAdvanceInOneTransaction) {
+  ASSERT_TRUE(store_->Jobs().Create(MakeJob("j1", "export")).ok());
+  auto& schedules = store_->Schedules();
+  ASSERT_TRUE(schedules.Create(MakeSchedule("s1", "j1", kT0)).ok());
+  ASSERT_TRUE(schedules.Create(MakeSchedule("s2", "j1", kT0)).ok());
+  std::vector<ScheduleAdvance> advances(3);
+  for (int i = 0; i < 3; ++i) {
+    advances[i].schedule_id = i == 0 ? "s1" : "s2";
+    advances[i].expected_next_fire_at = kT0;
+    advances[i].fires.push_back({kT0, MakeRun(RunId(i + 1), "j1", kT0), ""});
+    advances[i].next_fire_at = kT0 + hours(1);
+    advances[i].now = kT0;
+  }
+  // The third repeats the second: by then s2 has moved on, so it does not apply.
+  auto applied = schedules.AdvanceMany(advances);
+  ASSERT_TRUE(applied.ok()) << applied.error().message;
+  EXPECT_EQ(*applied, (std::vector<bool>{true, true, false}));
+  EXPECT_TRUE(store_->Runs().FindById(RunId(1))->has_value());
+  EXPECT_TRUE(store_->Runs().FindById(RunId(2))->has_value());
+  EXPECT_FALSE(store_->Runs().FindById(RunId(3))->has_value());
+  EXPECT_EQ((*schedules.FindById("s2"))->next_fire_at, std::optional<TimePoint>(kT0 + hours(1)));
+  EXPECT_TRUE(schedules.AdvanceMany({})->empty());
+}
+
 TEST_P(EngineConformanceTest, AdvanceIsCompareAndSetOnNextFireAt) {
   ASSERT_TRUE(store_->Jobs().Create(MakeJob("j1", "export")).ok());
   auto& schedules = store_->Schedules();

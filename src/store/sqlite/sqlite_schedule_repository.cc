@@ -207,6 +207,32 @@ Result<bool> SqliteScheduleRepository::Advance(const ScheduleAdvance& advance) {
   auto writer = pool_.Writer();
   auto transaction = Transaction::BeginImmediate(*writer);
   if (!transaction.ok()) return std::move(transaction).error();
+  auto applied = ApplyAdvance(*writer, advance);
+  if (!applied.ok()) return std::move(applied).error();
+  BATUTA_RETURN_IF_ERROR(transaction->Commit());
+  return *applied;
+}
+
+Result<std::vector<bool>> SqliteScheduleRepository::AdvanceMany(
+    const std::vector<ScheduleAdvance>& advances) {
+  std::vector<bool> applied;
+  applied.reserve(advances.size());
+  if (advances.empty()) return applied;
+  auto writer = pool_.Writer();
+  auto transaction = Transaction::BeginImmediate(*writer);
+  if (!transaction.ok()) return std::move(transaction).error();
+  for (const auto& advance : advances) {
+    auto one = ApplyAdvance(*writer, advance);
+    if (!one.ok()) return std::move(one).error();
+    applied.push_back(*one);
+  }
+  BATUTA_RETURN_IF_ERROR(transaction->Commit());
+  return applied;
+}
+
+Result<bool> SqliteScheduleRepository::ApplyAdvance(Connection& writer_connection,
+                                                    const ScheduleAdvance& advance) {
+  Connection* writer = &writer_connection;
   {
     // IS: NULL-aware equality, so "never fires again" compares equal to itself.
     auto check = writer->Prepare("SELECT 1 FROM schedules WHERE id = ?1 AND next_fire_at IS ?2");
@@ -260,7 +286,6 @@ Result<bool> SqliteScheduleRepository::Advance(const ScheduleAdvance& advance) {
     BATUTA_RETURN_IF_ERROR(BindOptionalTime(*update, 4, latest));
     BATUTA_RETURN_IF_ERROR(update->Run());
   }
-  BATUTA_RETURN_IF_ERROR(transaction->Commit());
   return true;
 }
 

@@ -22,10 +22,14 @@ class SqliteScheduleRepository final : public ScheduleRepository {
   Result<std::vector<ScheduleRecord>> ListDue(TimePoint now, int limit) override;
   Result<std::optional<TimePoint>> EarliestNextFire() override;
   Result<bool> Advance(const ScheduleAdvance& advance) override;
+  Result<std::vector<bool>> AdvanceMany(const std::vector<ScheduleAdvance>& advances) override;
   Result<std::vector<ScheduleFireRecord>> ListFires(std::string_view schedule_id,
                                                     int limit) override;
 
  private:
+  // One advance inside the caller's write transaction on `writer`.
+  static Result<bool> ApplyAdvance(Connection& writer, const ScheduleAdvance& advance);
+
   ConnectionPool& pool_;
 };
 
