@@ -62,9 +62,13 @@ bool IsSafeRequestId(std::string_view id) {
 
 }  // namespace
 
-// The SseStream handed to streaming handlers. Safe to use from any thread: it posts work to
-// the connection's event loop and holds the connection only weakly.
-class Connection::Stream final : public SseStream {
+// The SseStream handed to streaming handlers. Safe to use from any thread. Events are
+// appended to `pending_` under the stream's mutex, in the order Send was called, and one drain
+// at a time is posted to the connection's strand, which writes everything pending as one
+// chunk: order holds whichever thread sends, and a fast producer costs a few coalesced writes
+// instead of one posted handler per event. Holds the connection only weakly.
+class Connection::Stream final : public SseStream,
+                                 public std::enable_shared_from_this<Connection::Stream> {
  public:
   Stream(std::weak_ptr<Connection> connection, asio::any_io_executor executor)
       : connection_(std::move(connection)), executor_(std::move(executor)) {}
@@ -93,22 +97,48 @@ class Connection::Stream final : public SseStream {
       std::lock_guard lock(mutex_);
       if (closed_) return;
       closed_ = true;
+      pending_.clear();
       callbacks.swap(callbacks_);
     }
     for (auto& callback : callbacks) callback();
   }
 
  private:
-  bool Post(std::string data, bool last) {
+  bool Post(const std::string& data, bool last) {
+    bool post_drain = false;
+    bool accepted = true;
     {
       std::lock_guard lock(mutex_);
       if (closed_ || closing_) return false;
+      if (pending_.size() + data.size() > kMaxStreamBacklog) {
+        // The connection's thread is not keeping up with this producer: end the stream
+        // (the client resumes with Last-Event-ID) rather than grow without bound.
+        spdlog::warn("sse stream closed: {} bytes not yet handed to the connection",
+                     pending_.size());
+        accepted = false;
+        last = true;
+      } else {
+        pending_ += data;
+      }
       if (last) closing_ = true;
+      post_drain = !drain_posted_;
+      drain_posted_ = true;
     }
-    asio::post(executor_, [weak = connection_, data = std::move(data), last] {
-      if (auto connection = weak.lock()) connection->WriteStreamChunk(data, last);
-    });
-    return true;
+    if (post_drain) asio::post(executor_, [self = shared_from_this()] { self->Drain(); });
+    return accepted;
+  }
+
+  // On the connection's strand.
+  void Drain() {
+    std::string data;
+    bool last = false;
+    {
+      std::lock_guard lock(mutex_);
+      data.swap(pending_);
+      last = closing_;
+      drain_posted_ = false;
+    }
+    if (auto connection = connection_.lock()) connection->WriteStreamChunk(data, last);
   }
 
   std::weak_ptr<Connection> connection_;
@@ -116,6 +146,8 @@ class Connection::Stream final : public SseStream {
   mutable std::mutex mutex_;
   bool closed_ = false;
   bool closing_ = false;
+  bool drain_posted_ = false;
+  std::string pending_;  // formatted events not yet handed to the connection
   std::vector<std::function<void()>> callbacks_;
 };
 
@@ -404,7 +436,7 @@ void Connection::Dispatch() {
       return;
     }
     const auto& sse_handler = std::get<SseHandler>(match.route->handler);
-    auto stream = std::make_shared<Stream>(weak_from_this(), worker_.context.get_executor());
+    auto stream = std::make_shared<Stream>(weak_from_this(), asio::make_strand(worker_.context));
     std::optional<Response> refused;
     try {
       refused = sse_handler(request_, stream);

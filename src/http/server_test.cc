@@ -173,6 +173,42 @@ TEST_F(ServerTest, SseStreamsEventsFromAnyThreadInOrder) {
   opened.wait(lock, [&] { return closed_callback; });  // the callback runs on a server thread
 }
 
+// Events sent by the handler itself (history, on the connection's thread) and by another
+// thread at the same time (live lines) arrive in the order of the Send calls.
+TEST_F(ServerTest, SseEventsFromTheHandlerAndAnotherThreadKeepTheirSendOrder) {
+  constexpr int kEach = 500;
+  std::mutex order;  // makes "the order of Send calls" well defined across the two threads
+  int next = 0;
+  std::thread live;
+  router_.Add(
+      {Method::kGet, "/events", kPublic,
+       SseHandler([&](const Request&, std::shared_ptr<SseStream> s) -> std::optional<Response> {
+         auto send = [&order, &next, s] {
+           const std::lock_guard lock(order);
+           ++next;
+           EXPECT_TRUE(s->Send({.event = "log", .id = std::to_string(next), .data = "x"}));
+           if (next == 2 * kEach) s->Close();
+         };
+         live = std::thread([send] {
+           for (int i = 0; i < kEach; ++i) send();
+         });
+         for (int i = 0; i < kEach; ++i) send();
+         return std::nullopt;
+       })});
+  Start();
+  HttpConnection connection(port());
+  connection.Send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string received;
+  ASSERT_TRUE(connection.ReadUntil("0\r\n\r\n", &received));
+  live.join();
+  std::size_t position = 0;
+  for (int i = 1; i <= 2 * kEach; ++i) {
+    const auto at = received.find("id: " + std::to_string(i) + "\n", position);
+    ASSERT_NE(at, std::string::npos) << "event " << i << " missing or out of order";
+    position = at;
+  }
+}
+
 TEST_F(ServerTest, SseHandlerMayRefuseWithAnErrorResponse) {
   router_.Add(
       {Method::kGet, "/events/{id}", kPublic,
