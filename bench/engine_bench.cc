@@ -139,10 +139,11 @@ class World {
     run_service_ = std::make_unique<runs::RunService>(*store_, *engine_, *audit_, clock_);
     // overlap "allow" so runs of one job may run side by side, as a busy job's would.
     for (int i = 0; i < jobs; ++i) {
-      auto job = job_service_->Create({{"name", fmt::format("bench-{}", i)},
-                                       {"type", "bench.trivial"},
-                                       {"policies", {{"overlap", "allow"}, {"max_concurrent", 100}}}},
-                                      true, auth::Actor::System("bench"));
+      auto job =
+          job_service_->Create({{"name", fmt::format("bench-{}", i)},
+                                {"type", "bench.trivial"},
+                                {"policies", {{"overlap", "allow"}, {"max_concurrent", 100}}}},
+                               true, auth::Actor::System("bench"));
       if (!job.ok()) {
         fmt::print(stderr, "cannot create a job: {}\n", job.error().message);
         std::exit(1);
@@ -225,7 +226,7 @@ void PrintRow(const std::string& shape, int parallel, double seconds, double cpu
     return latencies ? fmt::format("{:.1f}", Quantile(values, q)) : std::string("-");
   };
   const std::size_t count = world.tally().count();
-  fmt::print("| {:<9} | {:>8} | {:>6} | {:>7.0f} | {:>9.0f} | {:>6} | {:>6} | {:>6.0f} | {} |\n",
+  fmt::print("| {:<10} | {:>8} | {:>6} | {:>7.0f} | {:>9.0f} | {:>6} | {:>6} | {:>6.0f} | {} |\n",
              shape, parallel, count, static_cast<double>(count) / seconds, trigger_rate,
              quantile(0.50), quantile(0.99),
              cpu / static_cast<double>(std::max<std::size_t>(count, 1)) * 1e6,
@@ -276,8 +277,8 @@ double Triggered(const Options& options, int parallel, int rate) {
       }
       const auto period = std::chrono::duration<double>(options.producers / double(rate));
       for (int i = 0; i < per_producer && ok; ++i) {
-        std::this_thread::sleep_until(
-            start + std::chrono::duration_cast<Steady::duration>(period * (i + p / double(options.producers))));
+        std::this_thread::sleep_until(start + std::chrono::duration_cast<Steady::duration>(
+                                                  period * (i + p / double(options.producers))));
         if (!world.Trigger(1, p + i * options.producers)) ok = false;
       }
     });
@@ -302,11 +303,13 @@ int main(int argc, char** argv) {
   using namespace batuta::bench;
   Options options;
   CLI::App app{"End-to-end trivial runs per second through the engine on the SQLite store"};
-  app.add_option("--runs", options.runs, "runs per shape and parallelism")->check(CLI::PositiveNumber);
+  app.add_option("--runs", options.runs, "runs per shape and parallelism")
+      ->check(CLI::PositiveNumber);
   app.add_option("--parallel", options.parallel, "max_parallel_runs values, comma-separated");
   app.add_option("--producers", options.producers, "threads triggering in the triggered shape")
       ->check(CLI::PositiveNumber);
-  app.add_option("--jobs", options.jobs, "jobs the runs are spread over")->check(CLI::PositiveNumber);
+  app.add_option("--jobs", options.jobs, "jobs the runs are spread over")
+      ->check(CLI::PositiveNumber);
   app.add_option("--timeout", options.timeout_seconds, "seconds a shape may take to drain");
   app.add_option("--shapes", options.shapes, "backlog,triggered,paced");
   app.add_option("--rate", options.rate, "runs/s the producers offer in the paced shape")
@@ -316,12 +319,15 @@ int main(int argc, char** argv) {
 
   fmt::print("engine_bench: {} trivial runs per shape over {} jobs, {} producers, {} cores\n",
              options.runs, options.jobs, options.producers, std::thread::hardware_concurrency());
-  fmt::print("peer: n8n's published 220 workflow executions/s on 2 vCPU (a published figure, "
-             "not run here)\n\n");
-  fmt::print("| shape     | parallel | runs   | runs/s  | trigger/s | p50 ms | p99 ms | CPU µs "
-             "| check |\n");
-  fmt::print("|-----------|---------:|-------:|--------:|----------:|-------:|-------:|-------:"
-             "|-------|\n");
+  fmt::print(
+      "peer: n8n's published 220 workflow executions/s on 2 vCPU (a published figure, "
+      "not run here)\n\n");
+  fmt::print(
+      "| shape      | parallel | runs   | runs/s  | trigger/s | p50 ms | p99 ms | CPU µs "
+      "| check |\n");
+  fmt::print(
+      "|------------|---------:|-------:|--------:|----------:|-------:|-------:|-------:"
+      "|-------|\n");
   double best = 0;
   const bool backlog = options.shapes.find("backlog") != std::string::npos;
   const bool triggered = options.shapes.find("triggered") != std::string::npos;
@@ -331,8 +337,9 @@ int main(int argc, char** argv) {
     if (triggered) best = std::max(best, Triggered(options, parallel, 0));
     if (paced) Triggered(options, parallel, options.rate);
   }
-  fmt::print("\nbest: {:.0f} runs/s (target >= 1,000). p50/p99: queued_at -> finished_at of each "
-             "run; CPU µs: process CPU time per run (user+sys) while draining.\n",
-             best);
+  fmt::print(
+      "\nbest: {:.0f} runs/s (target >= 1,000). p50/p99: queued_at -> finished_at of each "
+      "run; CPU µs: process CPU time per run (user+sys) while draining.\n",
+      best);
   return 0;
 }

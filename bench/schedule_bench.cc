@@ -98,10 +98,11 @@ int Main(const Options& options) {
     }
   }
   const double create_seconds = SecondsSince(create_start);
-  fmt::print("schedule_bench: {} jobs + schedules created through JobService/ScheduleService in "
-             "{:.1f} s; measuring {} s of real time on {} cores (max_parallel_runs {})\n",
-             options.schedules, create_seconds, options.seconds,
-             std::thread::hardware_concurrency(), options.parallel);
+  fmt::print(
+      "schedule_bench: {} jobs + schedules created through JobService/ScheduleService in "
+      "{:.1f} s; measuring {} s of real time on {} cores (max_parallel_runs {})\n",
+      options.schedules, create_seconds, options.seconds, std::thread::hardware_concurrency(),
+      options.parallel);
   std::fflush(stdout);
 
   const double cpu_start = CpuSeconds();
@@ -119,7 +120,8 @@ int Main(const Options& options) {
   // The window: whole seconds after the warm-up up to the last second the ticker saw pass.
   const auto window_from =
       std::chrono::ceil<std::chrono::seconds>(started + std::chrono::seconds(options.warmup));
-  const auto window_to = std::chrono::floor<std::chrono::seconds>(stopped) - std::chrono::seconds(1);
+  const auto window_to =
+      std::chrono::floor<std::chrono::seconds>(stopped) - std::chrono::seconds(1);
   std::int64_t expected = 0;
   for (auto t = window_from; t <= window_to; t += std::chrono::seconds(1)) {
     const auto second = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()) % 60;
@@ -157,13 +159,13 @@ int Main(const Options& options) {
     filter.before_id = page->back().id;
   }
   const auto fired = static_cast<std::int64_t>(queued_late.size());
-  const double window_seconds =
-      std::chrono::duration<double>(window_to - window_from).count() + 1;
-  fmt::print("\nwindow {:.0f} s: {} fires expected, {} runs queued ({} missing), {} not started "
-             "by the end; ~{:.0f} fires/s; process CPU {:.1f} s of {:.0f} s wall\n\n",
-             window_seconds, expected, fired, expected - fired, never_started,
-             static_cast<double>(fired) / window_seconds, cpu,
-             std::chrono::duration<double>(stopped - started).count());
+  const double window_seconds = std::chrono::duration<double>(window_to - window_from).count() + 1;
+  fmt::print(
+      "\nwindow {:.0f} s: {} fires expected, {} runs queued ({} missing), {} not started "
+      "by the end; ~{:.0f} fires/s; process CPU {:.1f} s of {:.0f} s wall\n\n",
+      window_seconds, expected, fired, expected - fired, never_started,
+      static_cast<double>(fired) / window_seconds, cpu,
+      std::chrono::duration<double>(stopped - started).count());
   fmt::print("| lateness                       |    p50 |    p99 |    max |\n");
   fmt::print("|--------------------------------|-------:|-------:|-------:|\n");
   auto print = [](const char* name, std::vector<double> values) {

@@ -310,7 +310,17 @@ int Main(const Options& options) {
     for (const auto seq : stream->seqs) {
       if (seq < 1 || seq > max_seq) continue;
       if (seen[static_cast<std::size_t>(seq)]++ > 0) ++duplicates;
-      if (seq <= previous) ++out_of_order;
+      if (seq <= previous && ++out_of_order <= 5) {
+        fmt::print("out of order: subscriber {} got seq {} after {} (headers at +{:.0f} ms)\n",
+                   &stream - &streams.front(), seq, previous,
+                   stream->headers_at_ms - streams.front()->headers_at_ms);
+        if (out_of_order == 1) {
+          std::string head;
+          for (std::size_t k = 0; k < std::min<std::size_t>(stream->seqs.size(), 60); ++k)
+            head += fmt::format("{} ", stream->seqs[k]);
+          fmt::print("  its first seqs: {}\n", head);
+        }
+      }
       previous = seq;
     }
     std::int64_t absent = 0;
@@ -320,19 +330,22 @@ int Main(const Options& options) {
     delivered += static_cast<std::int64_t>(stream->seqs.size());
   }
   std::vector<double> latencies(live.begin(), live.end());
-  const bool ok = opened == options.connections && failed == 0 && not_ended == 0 &&
-                  missing == 0 && duplicates == 0 && out_of_order == 0 && max_seq > 0;
-  fmt::print("subscribers: {} opened, all had headers after {:.2f} s, {} failed{}, {} without "
-             "the end event\n",
-             opened, connected_after_s, failed,
-             first_failure.empty() ? "" : " (first: " + first_failure + ")", not_ended);
-  fmt::print("lines: seq 1..{} per subscriber; {} events delivered; {} missing, {} duplicated, {} "
-             "out of order, {} subscribers incomplete\n",
-             max_seq, delivered, missing, duplicates, out_of_order, incomplete);
-  fmt::print("live delivery latency over {} (line, subscriber) pairs: p50 {:.1f} ms, p99 {:.1f} "
-             "ms, max {:.1f} ms\n",
-             latencies.size(), Quantile(latencies, 0.5), Quantile(latencies, 0.99),
-             Quantile(latencies, 1.0));
+  const bool ok = opened == options.connections && failed == 0 && not_ended == 0 && missing == 0 &&
+                  duplicates == 0 && out_of_order == 0 && max_seq > 0;
+  fmt::print(
+      "subscribers: {} opened, all had headers after {:.2f} s, {} failed{}, {} without "
+      "the end event\n",
+      opened, connected_after_s, failed,
+      first_failure.empty() ? "" : " (first: " + first_failure + ")", not_ended);
+  fmt::print(
+      "lines: seq 1..{} per subscriber; {} events delivered; {} missing, {} duplicated, {} "
+      "out of order, {} subscribers incomplete\n",
+      max_seq, delivered, missing, duplicates, out_of_order, incomplete);
+  fmt::print(
+      "live delivery latency over {} (line, subscriber) pairs: p50 {:.1f} ms, p99 {:.1f} "
+      "ms, max {:.1f} ms\n",
+      latencies.size(), Quantile(latencies, 0.5), Quantile(latencies, 0.99),
+      Quantile(latencies, 1.0));
   if (options.pid > 0) {
     fmt::print("server VmRSS: {:.1f} MB before subscribing, peak {:.1f} MB, growth {:.1f} MB\n",
                rss_before / 1024.0, rss_peak / 1024.0, (rss_peak - rss_before) / 1024.0);

@@ -38,7 +38,7 @@ Result<WaitConfig> Parse(const nlohmann::json& config) {
   auto every = Milliseconds(config, "config", "log_every_seconds", 10'000);
   if (!every.ok()) return std::move(every).error();
   parsed.milliseconds = *total;
-  parsed.log_every_milliseconds = std::max<std::int64_t>(*every, 100);
+  parsed.log_every_milliseconds = std::max<std::int64_t>(*every, 1);
   return parsed;
 }
 

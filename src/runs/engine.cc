@@ -262,6 +262,12 @@ int Engine::Tick() {
 }
 
 int Engine::ClaimAndStart() {
+  {
+    // A miss older than a lease concerns a run held elsewhere (see CancelLocal).
+    const std::lock_guard lock(mutex_);
+    const TimePoint oldest = clock_.Now() - options_.lease;
+    std::erase_if(cancel_misses_, [&](const auto& miss) { return miss.second < oldest; });
+  }
   int started = 0;
   while (true) {
     std::size_t running = 0;
@@ -323,6 +329,7 @@ void Engine::StartExecution(RunRecord run) {
     completion.error = error;
     completion.finished_at = clock_.Now();
     logs_.Write(run.id, "error", error);
+    logs_.Persist(run.id);
     if (auto finished = store_.Runs().Finish(run.id, run.lease_token, completion); !finished.ok()) {
       spdlog::warn("engine: cannot finish run {}: {}", run.id, finished.error().message);
     }
@@ -339,9 +346,15 @@ void Engine::StartExecution(RunRecord run) {
   auto execution =
       std::make_shared<Execution>(*this, std::move(run), std::move(spec).value(), *type);
   execution->last_heartbeat_ = clock_.Now();
+  bool cancelled_meanwhile = false;
   {
     const std::lock_guard lock(mutex_);
     running_.emplace(execution->run_.id, execution);
+    cancelled_meanwhile = cancel_misses_.erase(execution->run_.id) > 0;
+  }
+  if (cancelled_meanwhile) {
+    logs_.Write(execution->run_.id, "warn", "cancel requested: stopping the job");
+    execution->Cancel(CancelReason::kCancelled, clock_.Now());
   }
   execution->thread_ = std::thread([execution] { execution->Execute(); });
 }
@@ -520,6 +533,7 @@ void Engine::Complete(Execution& execution, RunStatus status, nlohmann::json res
                             completion.retry->id, FormatRfc3339(completion.retry->available_at)));
   }
   const bool retrying = completion.retry.has_value();
+  logs_.Persist(run.id);
   auto stored = store_.Runs().Finish(run.id, run.lease_token, completion);
   if (!stored.ok()) {
     spdlog::warn("engine: cannot finish run {}: {}", run.id, stored.error().message);
@@ -542,7 +556,12 @@ bool Engine::CancelLocal(std::string_view run_id) {
   {
     const std::lock_guard lock(mutex_);
     const auto it = running_.find(run_id);
-    if (it == running_.end()) return false;
+    if (it == running_.end()) {
+      // Perhaps claimed by this process a moment ago and not registered yet: StartExecution
+      // looks here. Bounded in size and, by ClaimAndStart, in age.
+      if (cancel_misses_.size() < 10'000) cancel_misses_.emplace(run_id, clock_.Now());
+      return false;
+    }
     execution = it->second;
   }
   if (!execution->token_.Cancelled()) {

@@ -124,8 +124,11 @@ class Engine {
   std::map<std::string, std::shared_ptr<Execution>, std::less<>> running_;  // by run id
   std::vector<std::shared_ptr<Execution>> finished_;   // to join; guarded by mutex_
   std::vector<std::shared_ptr<Execution>> abandoned_;  // runners that ignored their token
-  std::mt19937_64 jitter_;                             // guarded by mutex_
-  FinishedListener listener_;                          // guarded by mutex_
+  // Runs CancelLocal did not find, and when: a cancel that arrives between a claim and the
+  // run's registration in running_ is applied at registration. Guarded by mutex_.
+  std::map<std::string, TimePoint, std::less<>> cancel_misses_;
+  std::mt19937_64 jitter_;     // guarded by mutex_
+  FinishedListener listener_;  // guarded by mutex_
 
   std::mutex specs_mutex_;
   // Job versions are immutable, so their parsed specs are cached by "job_id@version".

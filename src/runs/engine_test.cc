@@ -247,6 +247,15 @@ TEST_F(EngineTest, CancelOfARunningRunStopsItThroughItsToken) {
   EXPECT_EQ(attempts->size(), 1U) << "a cancelled run is not retried";
 }
 
+// RunService::Cancel can reach the engine between its claim of the run (the store says
+// running) and the run's registration; it must not wait for the next heartbeat then.
+TEST_F(EngineTest, ACancelArrivingBeforeTheClaimedRunIsRegisteredStopsItAtOnce) {
+  const auto run = Trigger(CreateJob("racy", "test.wait"));
+  EXPECT_FALSE(engine_->CancelLocal(run.id)) << "not running here yet";
+  EXPECT_EQ(engine_->Tick(), 1);
+  EXPECT_EQ(AwaitFinished(run.id).status, RunStatus::kCancelled);
+}
+
 TEST_F(EngineTest, CancelRequestedOnAnotherNodeArrivesWithTheHeartbeat) {
   const auto run = Trigger(CreateJob("remote", "test.wait"));
   engine_->Tick();

@@ -35,6 +35,7 @@ class RecordingLogWriter final : public RunLogWriter {
   void Write(std::string_view run_id, std::string_view level, std::string_view message) override;
   void RegisterSecret(std::string_view run_id, std::string_view secret) override;
   void Publish(std::string_view run_id, const nlohmann::json& event) override;
+  void Persist(std::string_view) override {}
   void End(std::string_view run_id, const nlohmann::json& final_event) override;
 
   std::vector<std::string> Lines(const std::string& run_id) const;

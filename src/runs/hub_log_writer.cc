@@ -25,6 +25,14 @@ void HubLogWriter::Publish(std::string_view run_id, const nlohmann::json& event)
   hub_.PublishStatus(run_id, event);
 }
 
+void HubLogWriter::Persist(std::string_view run_id) {
+  // Flushes every run's pending lines: with many runs finishing at once one flush carries
+  // them all. A failure leaves the lines queued for the hub's retries.
+  if (auto flushed = hub_.Flush(); !flushed.ok()) {
+    spdlog::warn("run {}: log lines not stored yet: {}", run_id, flushed.error().message);
+  }
+}
+
 void HubLogWriter::End(std::string_view run_id, const nlohmann::json& final_event) {
   hub_.Close(run_id, final_event);
   masker_.ForgetRun(run_id);

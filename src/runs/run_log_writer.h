@@ -20,7 +20,10 @@ class RunLogWriter {
   virtual void RegisterSecret(std::string_view run_id, std::string_view secret) = 0;
   // A change of the run's status or progress, for live subscribers.
   virtual void Publish(std::string_view run_id, const nlohmann::json& event) = 0;
-  // The run reached a terminal state: its lines are flushed and subscribers get `final`.
+  // Returns once the lines written so far are in the store. Called before a run's terminal
+  // state is stored, so whoever sees the run finished also finds its whole log.
+  virtual void Persist(std::string_view run_id) = 0;
+  // The run reached a terminal state: subscribers get `final_event` after its lines.
   virtual void End(std::string_view run_id, const nlohmann::json& final_event) = 0;
 };
 

@@ -292,8 +292,18 @@ TEST_F(EngineE2eTest, ARunningRunCancelledThroughTheApiEndsCancelledAtOnce) {
   const std::string job =
       CreateJob({{"name", "long-wait"}, {"type", "util.wait"}, {"config", {{"seconds", 60}}}});
   const std::string id = Trigger(job).at("id");
-  WaitForRun(
-      id, [](const json& run) { return run.at("status") == "running"; }, seconds(30), "running");
+  // Until the runner itself has logged, not merely until the status says running: a cancel
+  // that comes after the claim but before the engine has registered the execution is only
+  // noticed at the run's next heartbeat (a third of the lease), and this test is about the
+  // prompt path.
+  WaitUntil(
+      [&] {
+        const json page = CallJson("GET", "/api/v1/runs/" + id + "/logs", 200);
+        return std::any_of(page.at("lines").begin(), page.at("lines").end(), [](const json& line) {
+          return Contains(line.at("message"), "waiting 60.0 s");
+        });
+      },
+      seconds(30), "waiting");
 
   const auto asked = SteadyClock::now();
   const json cancelling = CallJson("POST", "/api/v1/runs/" + id + "/cancel", 200);
