@@ -189,8 +189,8 @@ int Serve(const Config& config) {
   options.idle_timeout = config.idle_timeout;
   // Shorter than the idle timeouts of this server and, at 15 s, of common proxies (60 s), so
   // a quiet run's event stream is never closed as idle.
-  options.sse_heartbeat = std::min<std::chrono::milliseconds>(std::chrono::seconds(15),
-                                                              config.idle_timeout / 2);
+  options.sse_heartbeat =
+      std::min<std::chrono::milliseconds>(std::chrono::seconds(15), config.idle_timeout / 2);
   options.access_log = config.access_log;
   options.default_headers = api::SecurityHeaders(!config.tls_cert.empty());
   options.tls_certificate_file = config.tls_cert;
