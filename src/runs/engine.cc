@@ -380,15 +380,18 @@ void Engine::HeartbeatAndEnforce(TimePoint now) {
     for (const auto& [id, execution] : running_) running.push_back(execution);
   }
   for (const auto& execution : running) {
-    if (execution->completed_) continue;
     const RunRecord& run = execution->run_;
-    if (run.timeout.count() > 0 && run.started_at && now >= *run.started_at + run.timeout &&
-        !execution->token_.Cancelled()) {
+    if (!execution->completed_ && run.timeout.count() > 0 && run.started_at &&
+        now >= *run.started_at + run.timeout && !execution->token_.Cancelled()) {
+      // The run ends timed_out now; its runner is told to stop and keeps its slot until it
+      // returns or is abandoned below. Whatever it reports afterwards is ignored.
       logs_.Write(run.id, "warn",
                   fmt::format("timed out after {}: stopping the job", Seconds(run.timeout)));
       execution->Cancel(CancelReason::kTimeout, now);
+      Complete(*execution, RunStatus::kTimedOut, nlohmann::json::object(),
+               fmt::format("timed out after {}", Seconds(run.timeout)));
     }
-    if (now - execution->last_heartbeat_ >= options_.heartbeat_interval) {
+    if (!execution->completed_ && now - execution->last_heartbeat_ >= options_.heartbeat_interval) {
       auto beat = store_.Runs().Heartbeat(run.id, run.lease_token, now, options_.lease);
       if (beat.ok()) {
         execution->last_heartbeat_ = now;
@@ -407,10 +410,17 @@ void Engine::HeartbeatAndEnforce(TimePoint now) {
     }
     const auto cancelled_at = execution->cancelled_at();
     if (cancelled_at && now - *cancelled_at >= options_.abandon_grace && execution->Abandon()) {
-      auto [status, error] = execution->Verdict(RunOutcome::Failure(""));
-      error += fmt::format(" (the job did not stop within {} and was abandoned)",
-                           Seconds(options_.abandon_grace));
-      Complete(*execution, status, nlohmann::json::object(), std::move(error));
+      if (execution->completed_) {
+        spdlog::warn(
+            "engine: run {} of job {} did not stop within {} of being stopped; its "
+            "thread is abandoned",
+            run.id, run.job_name, Seconds(options_.abandon_grace));
+      } else {
+        auto [status, error] = execution->Verdict(RunOutcome::Failure(""));
+        error += fmt::format(" (the job did not stop within {} and was abandoned)",
+                             Seconds(options_.abandon_grace));
+        Complete(*execution, status, nlohmann::json::object(), std::move(error));
+      }
       const std::lock_guard lock(mutex_);
       running_.erase(run.id);
       abandoned_.push_back(execution);

@@ -212,19 +212,21 @@ TEST_F(EngineTest, TimeoutCancelsTheTokenAndMarksTheRunTimedOut) {
   EXPECT_EQ(Stored(run.id).error, "timed out after 30.0 s");
 }
 
-TEST_F(EngineTest, ARunnerIgnoringItsTokenIsAbandonedAtTheGraceAndTheRunStillEnds) {
+TEST_F(EngineTest, ARunnerIgnoringItsTokenEndsTimedOutAtTheTimeoutAndIsAbandonedAfterTheGrace) {
   const auto run = Trigger(CreateJob("stuck", "test.stuck", {{"timeout_seconds", 10}}));
   engine_->Tick();
   ASSERT_TRUE(started_.WaitFor(kWait));
   clock_.Set(At(10));
-  engine_->Tick();  // cancels the token; the runner ignores it
-  EXPECT_EQ(Stored(run.id).status, RunStatus::kRunning);
-  clock_.Set(At(15));
-  engine_->Tick();  // abandon_grace (5 s) is over
+  engine_->Tick();  // the run ends timed_out and its token is cancelled; the runner ignores it
   const auto stored = Stored(run.id);
   EXPECT_EQ(stored.status, RunStatus::kTimedOut);
-  EXPECT_NE(stored.error.find("abandoned"), std::string::npos);
+  EXPECT_EQ(stored.error, "timed out after 10.0 s");
+  EXPECT_EQ(stored.finished_at, At(10));
+  EXPECT_EQ(engine_->RunningCount(), 1U) << "it holds its slot while it may still stop";
+  clock_.Set(At(15));
+  engine_->Tick();  // abandon_grace (5 s) is over
   EXPECT_EQ(engine_->RunningCount(), 0U) << "the slot is free again";
+  EXPECT_EQ(Stored(run.id).status, RunStatus::kTimedOut);
   release_.Open();
 }
 

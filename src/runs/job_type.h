@@ -63,8 +63,10 @@ class JobType {
   virtual std::string_view Description() const = 0;
   // kValidation naming the field as "config.<field>" when `config` is not acceptable.
   virtual Status ValidateConfig(const nlohmann::json& config) const = 0;
-  // Does the work. Must return soon after context.cancel() is cancelled; a runner that does
-  // not is abandoned at the deadline and its run marked timed_out or cancelled regardless.
+  // Does the work. Must return soon after context.cancel() is cancelled. At its timeout the
+  // run is marked timed_out at once and the token cancelled; a runner that then does not
+  // return within the engine's abandon_grace is abandoned (its slot freed, its output
+  // ignored).
   virtual RunOutcome Run(RunContext& context) const = 0;
 };
 
