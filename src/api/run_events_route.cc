@@ -68,7 +68,7 @@ void AddRunEventsRoute(RouteTable& routes, const ApiDependencies& deps) {
       "/api/v1/runs/{id}/events", auth::permissions::kRunsRead,
       [&store = deps.store, &hub = deps.log_hub](
           const http::Request& request, const auth::Principal*,
-          std::shared_ptr<http::SseStream> stream) -> std::optional<http::Response> {
+          const std::shared_ptr<http::SseStream>& stream) -> std::optional<http::Response> {
         const std::string run_id(request.PathParam("id"));
         auto after = ResumeAfter(request);
         if (!after.ok()) return ErrorReply(after.error());

@@ -180,21 +180,21 @@ TEST_F(ServerTest, SseEventsFromTheHandlerAndAnotherThreadKeepTheirSendOrder) {
   std::mutex order;  // makes "the order of Send calls" well defined across the two threads
   int next = 0;
   std::thread live;
-  router_.Add(
-      {Method::kGet, "/events", kPublic,
-       SseHandler([&](const Request&, std::shared_ptr<SseStream> s) -> std::optional<Response> {
-         auto send = [&order, &next, s] {
-           const std::lock_guard lock(order);
-           ++next;
-           EXPECT_TRUE(s->Send({.event = "log", .id = std::to_string(next), .data = "x"}));
-           if (next == 2 * kEach) s->Close();
-         };
-         live = std::thread([send] {
-           for (int i = 0; i < kEach; ++i) send();
-         });
-         for (int i = 0; i < kEach; ++i) send();
-         return std::nullopt;
-       })});
+  router_.Add({Method::kGet, "/events", kPublic,
+               SseHandler([&](const Request&,
+                              const std::shared_ptr<SseStream>& s) -> std::optional<Response> {
+                 auto send = [&order, &next, s] {
+                   const std::lock_guard lock(order);
+                   ++next;
+                   EXPECT_TRUE(s->Send({.event = "log", .id = std::to_string(next), .data = "x"}));
+                   if (next == 2 * kEach) s->Close();
+                 };
+                 live = std::thread([send] {
+                   for (int i = 0; i < kEach; ++i) send();
+                 });
+                 for (int i = 0; i < kEach; ++i) send();
+                 return std::nullopt;
+               })});
   Start();
   HttpConnection connection(port());
   connection.Send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
