@@ -56,18 +56,6 @@ struct Options {
   int rate = 1000;  // runs/s offered in the paced shape
 };
 
-// Succeeds at once after one log line: the cheapest run a server can have.
-class TrivialJobType final : public runs::JobType {
- public:
-  std::string_view Name() const override { return "bench.trivial"; }
-  std::string_view Description() const override { return "logs one line and succeeds"; }
-  Status ValidateConfig(const nlohmann::json&) const override { return Ok(); }
-  runs::RunOutcome Run(runs::RunContext& context) const override {
-    context.Log("info", "hello from a trivial run");
-    return runs::RunOutcome::Success();
-  }
-};
-
 // What the FinishedListener saw. Thread-safe.
 class Tally {
  public:
@@ -127,7 +115,7 @@ class World {
     }
     store_ = std::move(store).value();
     audit_ = std::make_unique<auth::AuditTrail>(*store_, clock_);
-    types_.Add(std::make_unique<TrivialJobType>());
+    types_.Add(std::make_unique<TrivialJobType>("hello from a trivial run"));
     hub_ = std::make_unique<logs::LogHub>(store_->RunLogs(), masker_, clock_);
     logs_ = std::make_unique<runs::HubLogWriter>(*hub_, masker_);
     runs::EngineOptions options;

@@ -45,17 +45,6 @@ struct Options {
   int parallel = 8;
 };
 
-class TrivialJobType final : public runs::JobType {
- public:
-  std::string_view Name() const override { return "bench.trivial"; }
-  std::string_view Description() const override { return "logs one line and succeeds"; }
-  Status ValidateConfig(const nlohmann::json&) const override { return Ok(); }
-  runs::RunOutcome Run(runs::RunContext& context) const override {
-    context.Log("info", "hello from a scheduled run");
-    return runs::RunOutcome::Success();
-  }
-};
-
 std::string Ms(double value) { return fmt::format("{:.0f} ms", value); }
 
 int Main(const Options& options) {
@@ -69,7 +58,7 @@ int Main(const Options& options) {
   auto store = std::move(opened).value();
   auth::AuditTrail audit(*store, clock);
   runs::JobTypeRegistry types;
-  types.Add(std::make_unique<TrivialJobType>());
+  types.Add(std::make_unique<TrivialJobType>("hello from a scheduled run"));
   logs::SecretMasker masker;
   logs::LogHub hub(store->RunLogs(), masker, clock);
   runs::HubLogWriter logs(hub, masker);

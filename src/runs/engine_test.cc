@@ -32,10 +32,8 @@ TimePoint At(int seconds_since_epoch) {
 class EngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = SqliteStore::Open(dir_.path() / "batuta.db", clock_);
-    ASSERT_TRUE(store.ok()) << store.error().message;
-    store_ = std::move(store).value();
-    ASSERT_TRUE(store_->Migrate().ok());
+    store_ = testing::OpenMigratedStore(dir_.path(), clock_);
+    ASSERT_NE(store_, nullptr);
     audit_ = std::make_unique<auth::AuditTrail>(*store_, clock_);
     types_.Add(std::make_unique<FunctionJobType>("test.ok", [](RunContext& context) {
       context.Log("info", "hello");

@@ -1,6 +1,22 @@
 #include "runs/engine_test_support.h"
 
+#include <gtest/gtest.h>
+
 namespace batuta::runs::testing {
+
+std::unique_ptr<SqliteStore> OpenMigratedStore(const std::filesystem::path& dir,
+                                               const Clock& clock) {
+  auto store = SqliteStore::Open(dir / "batuta.db", clock);
+  if (!store.ok()) {
+    ADD_FAILURE() << "cannot open the store: " << store.error().message;
+    return nullptr;
+  }
+  if (auto migrated = (*store)->Migrate(); !migrated.ok()) {
+    ADD_FAILURE() << "cannot migrate the store: " << migrated.error().message;
+    return nullptr;
+  }
+  return std::move(store).value();
+}
 
 Status FunctionJobType::ValidateConfig(const nlohmann::json& config) const {
   if (config.contains("invalid")) return Error::Validation("config.invalid", "is not allowed");

@@ -10,8 +10,14 @@
 
 #include "runs/job_type.h"
 #include "runs/run_log_writer.h"
+#include "store/sqlite/sqlite_store.h"
 
 namespace batuta::runs::testing {
+
+// A migrated SqliteStore in `dir`; null, with the current test failed, when it cannot be
+// opened or migrated.
+std::unique_ptr<SqliteStore> OpenMigratedStore(const std::filesystem::path& dir,
+                                               const Clock& clock);
 
 // A job type whose Run is a function given by the test.
 class FunctionJobType final : public JobType {

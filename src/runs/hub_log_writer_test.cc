@@ -20,10 +20,8 @@ constexpr std::chrono::seconds kWait{10};
 class HubLogWriterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = SqliteStore::Open(dir_.path() / "batuta.db", clock_);
-    ASSERT_TRUE(store.ok());
-    store_ = std::move(store).value();
-    ASSERT_TRUE(store_->Migrate().ok());
+    store_ = testing::OpenMigratedStore(dir_.path(), clock_);
+    ASSERT_NE(store_, nullptr);
     audit_ = std::make_unique<auth::AuditTrail>(*store_, clock_);
     hub_ = std::make_unique<logs::LogHub>(store_->RunLogs(), masker_, clock_);
     writer_ = std::make_unique<HubLogWriter>(*hub_, masker_);

@@ -22,10 +22,8 @@ TimePoint Midnight() { return TimePoint{} + seconds(1'796'083'200); }
 class ScheduleTickerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = SqliteStore::Open(dir_.path() / "batuta.db", clock_);
-    ASSERT_TRUE(store.ok());
-    store_ = std::move(store).value();
-    ASSERT_TRUE(store_->Migrate().ok());
+    store_ = testing::OpenMigratedStore(dir_.path(), clock_);
+    ASSERT_NE(store_, nullptr);
     audit_ = std::make_unique<auth::AuditTrail>(*store_, clock_);
     types_.Add(std::make_unique<testing::FunctionJobType>(
         "test.ok", [](RunContext&) { return RunOutcome::Success(); }));
