@@ -28,3 +28,9 @@ find_package(date REQUIRED)
 if(BATUTA_TESTS)
   find_package(GTest REQUIRED)
 endif()
+
+# SQL client libraries for connections and the sql_export job type, and zlib for gzip.
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+pkg_check_modules(MARIADB REQUIRED IMPORTED_TARGET libmariadb)
+pkg_check_modules(ODBC REQUIRED IMPORTED_TARGET odbc)
+find_package(ZLIB REQUIRED)

@@ -6,7 +6,9 @@
 
 #include "core/result.h"
 #include "store/api_key_repository.h"
+#include "store/artifact_repository.h"
 #include "store/audit_repository.h"
+#include "store/connection_repository.h"
 #include "store/job_repository.h"
 #include "store/meta_repository.h"
 #include "store/migration.h"
@@ -68,6 +70,8 @@ class Store {
   virtual ScheduleRepository& Schedules() = 0;
   virtual RunRepository& Runs() = 0;
   virtual RunLogRepository& RunLogs() = 0;
+  virtual ConnectionRepository& Connections() = 0;
+  virtual ArtifactRepository& Artifacts() = 0;
 
   // Writes a consistent copy of the whole store to `file` (which must not exist) while the
   // store stays in use: readers and writers are not stopped. For `maintenance.backup`.

@@ -34,6 +34,8 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, IdentityConformanceTest, ::testing::Values(Sqli
                          StoreFactoryName);
 INSTANTIATE_TEST_SUITE_P(Sqlite, EngineConformanceTest, ::testing::Values(SqliteFactory()),
                          StoreFactoryName);
+INSTANTIATE_TEST_SUITE_P(Sqlite, DataConformanceTest, ::testing::Values(SqliteFactory()),
+                         StoreFactoryName);
 
 }  // namespace
 }  // namespace batuta::conformance

@@ -90,4 +90,12 @@ class EngineConformanceTest : public StoreConformanceTest {
   std::unique_ptr<Store> store_;
 };
 
+// The data repositories' part of the suite (connections, artifacts, datasets), on a migrated
+// store. Instantiated next to StoreConformanceTest by each implementation's file.
+class DataConformanceTest : public StoreConformanceTest {
+ protected:
+  void SetUp() override;
+  std::unique_ptr<Store> store_;
+};
+
 }  // namespace batuta::conformance

@@ -13,7 +13,9 @@
 #include "store/sqlite/connection_pool.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_api_key_repository.h"
+#include "store/sqlite/sqlite_artifact_repository.h"
 #include "store/sqlite/sqlite_audit_repository.h"
+#include "store/sqlite/sqlite_connection_repository.h"
 #include "store/sqlite/sqlite_job_repository.h"
 #include "store/sqlite/sqlite_meta_repository.h"
 #include "store/sqlite/sqlite_run_log_repository.h"
@@ -165,7 +167,9 @@ SqliteStore::SqliteStore(std::filesystem::path file, const Clock& clock,
       jobs_(std::make_unique<sqlite::SqliteJobRepository>(*pool_)),
       schedules_(std::make_unique<sqlite::SqliteScheduleRepository>(*pool_)),
       runs_(std::make_unique<sqlite::SqliteRunRepository>(*pool_)),
-      run_logs_(std::make_unique<sqlite::SqliteRunLogRepository>(*pool_)) {}
+      run_logs_(std::make_unique<sqlite::SqliteRunLogRepository>(*pool_)),
+      connections_(std::make_unique<sqlite::SqliteConnectionRepository>(*pool_)),
+      artifacts_(std::make_unique<sqlite::SqliteArtifactRepository>(*pool_)) {}
 
 SqliteStore::~SqliteStore() = default;
 
@@ -178,6 +182,8 @@ JobRepository& SqliteStore::Jobs() { return *jobs_; }
 ScheduleRepository& SqliteStore::Schedules() { return *schedules_; }
 RunRepository& SqliteStore::Runs() { return *runs_; }
 RunLogRepository& SqliteStore::RunLogs() { return *run_logs_; }
+ConnectionRepository& SqliteStore::Connections() { return *connections_; }
+ArtifactRepository& SqliteStore::Artifacts() { return *artifacts_; }
 
 Status SqliteStore::Backup(const std::filesystem::path& file) {
   const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);

@@ -27,6 +27,8 @@ class SqliteJobRepository;
 class SqliteScheduleRepository;
 class SqliteRunRepository;
 class SqliteRunLogRepository;
+class SqliteConnectionRepository;
+class SqliteArtifactRepository;
 }  // namespace sqlite
 
 struct SqliteStoreOptions {
@@ -87,6 +89,8 @@ class SqliteStore final : public Store {
   ScheduleRepository& Schedules() override;
   RunRepository& Runs() override;
   RunLogRepository& RunLogs() override;
+  ConnectionRepository& Connections() override;
+  ArtifactRepository& Artifacts() override;
   // Copies the database with SQLite's online backup API from a reader connection (see
   // Connection::BackupTo) into `file`, created 0600 first. Not VACUUM INTO: readers are
   // query_only, on which SQLite refuses it, and on the writer it would hold every write of
@@ -115,6 +119,8 @@ class SqliteStore final : public Store {
   std::unique_ptr<sqlite::SqliteScheduleRepository> schedules_;
   std::unique_ptr<sqlite::SqliteRunRepository> runs_;
   std::unique_ptr<sqlite::SqliteRunLogRepository> run_logs_;
+  std::unique_ptr<sqlite::SqliteConnectionRepository> connections_;
+  std::unique_ptr<sqlite::SqliteArtifactRepository> artifacts_;
 };
 
 }  // namespace batuta

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace batuta::sources {
+
+// How a driver wants its placeholders.
+enum class PlaceholderStyle {
+  kDollarNumbered,  // postgres: $1, $2 … one number per distinct name
+  kQuestionMark,    // mysql, odbc: ? per occurrence
+};
+
+struct RewrittenSql {
+  std::string sql;
+  // kDollarNumbered: the distinct names, $1 first. kQuestionMark: one name per occurrence.
+  std::vector<std::string> parameters;
+};
+
+// Replaces :name placeholders (name = [A-Za-z_][A-Za-z0-9_]*) outside string literals,
+// quoted identifiers ("x", `x`, [x]), comments (-- and /* */), postgres dollar-quoted strings
+// and :: casts. kValidation (field "query") for an unterminated literal or comment.
+Result<RewrittenSql> RewriteNamedParameters(std::string_view sql, PlaceholderStyle style);
+
+}  // namespace batuta::sources
