@@ -33,6 +33,8 @@ bench: release
 	build/release/bench/engine_bench
 	build/release/bench/schedule_bench
 	bench/sse_bench.sh build/release/app/batuta build/release/bench/sse_client
+	bench/export_bench.sh build/release/bench/export_bench
+	bench/data_api_bench.sh build/release/app/batuta
 
 clean:
 	rm -rf build web/dist

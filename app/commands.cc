@@ -15,6 +15,7 @@
 #include "assets/static_files.h"
 #include "auth/audit_trail.h"
 #include "auth/auth_service.h"
+#include "connections/connection_service.h"
 #include "core/clock.h"
 #include "core/id.h"
 #include "http/server.h"
@@ -22,6 +23,7 @@
 #include "logs/secret_masker.h"
 #include "runners/maintenance_backup.h"
 #include "runners/maintenance_prune.h"
+#include "runners/sql_export.h"
 #include "runners/util_wait.h"
 #include "runs/engine.h"
 #include "runs/hub_log_writer.h"
@@ -31,6 +33,7 @@
 #include "runs/schedule_service.h"
 #include "runs/schedule_ticker.h"
 #include "scheduler/schedule_spec.h"
+#include "secrets/master_key.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace batuta::app {
@@ -159,6 +162,26 @@ int Serve(const Config& config) {
   job_types.Add(std::make_unique<runners::MaintenancePrune>(**store));
   job_types.Add(std::make_unique<runners::MaintenanceBackup>(**store, config.data_dir));
   job_types.Add(std::make_unique<runners::UtilWait>());
+  // Connections: secrets sealed under the master key; files confined to their roots.
+  const char* master_key_env = std::getenv("BATUTA_MASTER_KEY");
+  auto master_key = secrets::LoadOrCreateMasterKey(
+      config.data_dir,
+      master_key_env != nullptr ? std::optional<std::string>(master_key_env) : std::nullopt);
+  if (!master_key.ok()) {
+    PrintError("master key: " + master_key.error().message);
+    return 1;
+  }
+  connections::ConnectionRoots roots;
+  roots.sqlite_root = config.sqlite_root.empty() ? config.data_dir / "sqlite" : config.sqlite_root;
+  roots.storage_root = config.storage_root.empty() ? config.data_dir : config.storage_root;
+  if (config.storage_root.empty()) roots.reserved_folders = {"sqlite", "backups"};
+  connections::ConnectionService connections(**store, *master_key, audit, clock, roots);
+  if (auto ensured = connections.EnsureDefaultStorage(); !ensured.ok()) {
+    PrintError("storage connection 'exports': " + ensured.error().message);
+    return 1;
+  }
+  job_types.Add(
+      std::make_unique<runners::SqlExport>(**store, connections, clock, config.timezone));
   logs::SecretMasker masker;
   logs::LogHub log_hub((*store)->RunLogs(), masker, clock);
   runs::HubLogWriter run_logs(log_hub, masker);
@@ -175,8 +198,9 @@ int Serve(const Config& config) {
   jobs.SetChangeListener([&ticker] { ticker.Wake(); });
   schedules.SetChangeListener([&ticker] { ticker.Wake(); });
 
-  const api::ApiDependencies deps{**store, **auth,    jobs,    runs,          schedules,
-                                  log_hub, job_types, web_app, BATUTA_VERSION};
+  const api::ApiDependencies deps{**store,      **auth,    jobs,    runs,
+                                  schedules,    log_hub,   job_types, web_app,
+                                  BATUTA_VERSION, connections, audit,   clock};
   const http::Router router = api::BuildApiRouter(deps);
   http::ServerOptions options;
   options.listen_address = config.listen;

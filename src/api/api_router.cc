@@ -1,5 +1,6 @@
 #include "api/api_router.h"
 
+#include "api/data_routes.h"
 #include "api/engine_routes.h"
 #include "api/identity_routes.h"
 #include "api/route_table.h"
@@ -19,6 +20,9 @@ http::Router BuildApiRouter(const ApiDependencies& deps) {
   AddRunRoutes(routes, deps);
   AddRunEventsRoute(routes, deps);
   AddScheduleRoutes(routes, deps);
+  AddConnectionRoutes(routes, deps);
+  AddDatasetRoutes(routes, deps);
+  AddArtifactRoutes(routes, deps);
   router.SetFallback(
       [&web_app = deps.web_app](const http::Request& request) { return web_app.Serve(request); });
   return router;

@@ -3,7 +3,10 @@
 #include <string>
 
 #include "assets/static_files.h"
+#include "auth/audit_trail.h"
 #include "auth/auth_service.h"
+#include "connections/connection_service.h"
+#include "core/clock.h"
 #include "http/router.h"
 #include "logs/log_hub.h"
 #include "runs/job_service.h"
@@ -25,6 +28,9 @@ struct ApiDependencies {
   const runs::JobTypeRegistry& job_types;
   const assets::StaticFiles& web_app;
   std::string version;
+  connections::ConnectionService& connections;
+  auth::AuditTrail& audit;
+  const Clock& clock;
 };
 
 // The complete route table of `batuta serve`: one row per route with its permission (enforced

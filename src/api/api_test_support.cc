@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "runners/sql_export.h"
+
 namespace batuta::api::testing {
 
 const std::set<std::string>& AllRoleNames() {
@@ -54,6 +56,11 @@ void ApiTestServer::Start() {
   }
 
   audit_ = std::make_unique<auth::AuditTrail>(*store_, clock_);
+  connections_ = std::make_unique<connections::ConnectionService>(
+      *store_, key_, *audit_, clock_,
+      connections::ConnectionRoots{dir_.path() / "sqlite", dir_.path(), {"sqlite"}});
+  ASSERT_TRUE(connections_->EnsureDefaultStorage().ok());
+  job_types_.Add(std::make_unique<runners::SqlExport>(*store_, *connections_, clock_, "UTC"));
   log_hub_ = std::make_unique<logs::LogHub>(store_->RunLogs(), masker_, clock_);
   run_logs_ = std::make_unique<runs::HubLogWriter>(*log_hub_, masker_);
   runs::EngineOptions engine_options;
@@ -64,8 +71,8 @@ void ApiTestServer::Start() {
   runs_ = std::make_unique<runs::RunService>(*store_, *engine_, *audit_, clock_);
   schedules_ = std::make_unique<runs::ScheduleService>(*store_, *audit_, clock_, "UTC");
 
-  router_ = BuildApiRouter(
-      {*store_, *auth_, *jobs_, *runs_, *schedules_, *log_hub_, job_types_, web_, "test"});
+  router_ = BuildApiRouter({*store_, *auth_, *jobs_, *runs_, *schedules_, *log_hub_, job_types_,
+                            web_, "test", *connections_, *audit_, clock_});
   http::ServerOptions server_options;
   server_options.port = 0;
   server_options.io_threads = 1;

@@ -17,6 +17,7 @@
 #include "assets/static_files.h"
 #include "auth/audit_trail.h"
 #include "auth/auth_service.h"
+#include "connections/connection_service.h"
 #include "core/clock.h"
 #include "http/server.h"
 #include "http_client.h"
@@ -28,6 +29,7 @@
 #include "runs/job_type.h"
 #include "runs/run_service.h"
 #include "runs/schedule_service.h"
+#include "secrets/master_key.h"
 #include "store/sqlite/sqlite_store.h"
 #include "temp_dir.h"
 
@@ -56,7 +58,7 @@ class ApiTestServer {
   ApiTestServer(const ApiTestServer&) = delete;
   ApiTestServer& operator=(const ApiTestServer&) = delete;
 
-  // Job types must be added before Start.
+  // Job types must be added before Start; Start adds sql_export.
   runs::JobTypeRegistry& job_types() { return job_types_; }
   // Opens the store, creates the users ("user-<role>", username <role>) and keys, builds the
   // router and starts serving. Fails the current test (fatally) when anything goes wrong.
@@ -77,6 +79,9 @@ class ApiTestServer {
   auth::AuthService& auth() { return *auth_; }
   runs::Engine& engine() { return *engine_; }
   logs::LogHub& log_hub() { return *log_hub_; }
+  connections::ConnectionService& connections() { return *connections_; }
+  // The server's data directory: SQLite connection files go in sqlite/, exports in exports/.
+  const std::filesystem::path& data_dir() const { return dir_.path(); }
   const http::Router& router() const { return router_; }
   std::uint16_t port() const { return server_->Port(); }
 
@@ -94,6 +99,10 @@ class ApiTestServer {
   std::unique_ptr<runs::JobService> jobs_;
   std::unique_ptr<runs::RunService> runs_;
   std::unique_ptr<runs::ScheduleService> schedules_;
+  secrets::MasterKey key_ =
+      std::move(secrets::MasterKey::FromBytes(std::string(secrets::MasterKey::kSize, 'k')))
+          .value();
+  std::unique_ptr<connections::ConnectionService> connections_;
   assets::StaticFiles web_ = assets::StaticFiles::Embedded();
   http::Router router_;
   std::unique_ptr<http::Server> server_;

@@ -61,4 +61,31 @@ Result<std::optional<TimePoint>> QueryTime(const http::Request& request, std::st
   return std::optional<TimePoint>(*parsed);
 }
 
+Result<std::multimap<std::string, std::string>> AllQueryParams(const http::Request& request) {
+  std::multimap<std::string, std::string> params;
+  std::string_view rest = request.query;
+  while (!rest.empty()) {
+    const auto amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    if (pair.empty()) continue;
+    const auto eq = pair.find('=');
+    auto key = http::PercentDecode(pair.substr(0, eq), true);
+    if (!key) {
+      return Error{ErrorCode::kInvalidArgument,
+                   "a query parameter name has a malformed percent-escape",
+                   {{"field", std::string(pair.substr(0, eq))}}};
+    }
+    auto value = eq == std::string_view::npos ? std::optional<std::string>(std::string())
+                                              : http::PercentDecode(pair.substr(eq + 1), true);
+    if (!value) {
+      return Error{ErrorCode::kInvalidArgument,
+                   fmt::format("query parameter '{}' has a malformed percent-escape", *key),
+                   {{"field", *key}}};
+    }
+    params.emplace(std::move(*key), std::move(*value));
+  }
+  return params;
+}
+
 }  // namespace batuta::api

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <string>
 #include <optional>
 #include <string_view>
 
@@ -24,6 +26,10 @@ Result<std::optional<std::int64_t>> QueryNonNegativeInteger(const http::Request&
 Result<std::optional<bool>> QueryBool(const http::Request& request, std::string_view name);
 // An RFC 3339 time.
 Result<std::optional<TimePoint>> QueryTime(const http::Request& request, std::string_view name);
+
+// Every query parameter, percent-decoded ('+' as space), repeated ones included ("filter" may
+// come several times). kInvalidArgument naming the parameter for a malformed escape.
+Result<std::multimap<std::string, std::string>> AllQueryParams(const http::Request& request);
 
 // A non-negative decimal integer with nothing around it; nullopt otherwise (also on overflow).
 std::optional<std::int64_t> ParseNonNegativeInteger(std::string_view text);

@@ -221,6 +221,20 @@ std::vector<SettingSpec> BuildSettings() {
        }},
       {"max-parallel-runs", "BATUTA_MAX_PARALLEL_RUNS", "runs executing at once in this process",
        [](Config& c, std::string_view v) { return ApplyThreadCount(c.max_parallel_runs, v, 1); }},
+      {"sqlite-root", "BATUTA_SQLITE_ROOT",
+       "folder SQLite connections' database files must be in (default: <data-dir>/sqlite)",
+       [](Config& c, std::string_view v) -> Status {
+         if (v.empty()) return Invalid("give a folder");
+         c.sqlite_root = std::filesystem::path(v);
+         return Ok();
+       }},
+      {"storage-root", "BATUTA_STORAGE_ROOT",
+       "folder storage connections' folders must be in (default: <data-dir>)",
+       [](Config& c, std::string_view v) -> Status {
+         if (v.empty()) return Invalid("give a folder");
+         c.storage_root = std::filesystem::path(v);
+         return Ok();
+       }},
       {"run-lease", "BATUTA_RUN_LEASE",
        "how long a run stays claimed without a heartbeat; a dead process's runs are recovered "
        "after it (like 30s)",

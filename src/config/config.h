@@ -46,6 +46,12 @@ struct Config {
   std::string timezone = "UTC";
   int max_parallel_runs = 8;
   std::chrono::milliseconds run_lease{30'000};
+  // Connections: SQLite connection files must lie under sqlite_root, and storage connection
+  // folders under storage_root; empty means the defaults <data_dir>/sqlite and <data_dir>.
+  // The master key comes from BATUTA_MASTER_KEY (environment only, never a flag or file:
+  // it must not end up in a shell history or beside the data it protects) or <data_dir>/master.key.
+  std::filesystem::path sqlite_root;
+  std::filesystem::path storage_root;
 };
 
 // One setting: its name (the flag is --name, the file key is name), its environment variable

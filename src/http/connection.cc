@@ -220,6 +220,7 @@ void Connection::BeginDrain() {
       break;
     case State::kHandling:
     case State::kWriting:
+    case State::kSendingBody:  // finishes the body, then closes (keep_alive_ is now false)
     case State::kClosed:
       break;
   }
@@ -258,8 +259,9 @@ void Connection::OnRead(const asio::error_code& ec, std::size_t n) {
     case State::kHandshaking:
     case State::kHandling:
     case State::kWriting:
+    case State::kSendingBody:
     case State::kClosed:
-      break;
+      break;  // no read is issued in these states
   }
 }
 
@@ -502,6 +504,35 @@ std::string Connection::NextRequestId(const Request& request) {
 void Connection::WriteResponse(const Response& response) {
   const int status = response.status;
   const bool has_body = status != 204 && status != 304 && status >= 200;
+  const bool head_only = request_.method == Method::kHead;
+  const bool http_1_0 = parser_.http_major == 1 && parser_.http_minor == 0;
+  const BodySource* source = has_body ? response.body_source.get() : nullptr;
+  std::optional<std::uint64_t> source_size;
+  if (source != nullptr) source_size = source->size();
+  if (source != nullptr && !head_only) {
+    body_source_ = response.body_source;
+    body_size_ = source_size;
+    body_chunked_ = !source_size && !http_1_0;
+    body_done_ = false;
+    body_sent_ = 0;
+    body_chunk_.clear();
+    // The first piece is pulled before the head is sent, so a source that fails at once still
+    // gets a proper error response.
+    if (auto pulled = PullBodyChunk(); !pulled.ok()) {
+      body_source_.reset();
+      spdlog::warn("request {} {} {}: response body failed: {}", request_.request_id,
+                   MethodName(request_.method), request_.path, pulled.error().message);
+      WriteResponse(ErrorResponse(pulled.error()));
+      return;
+    }
+    // HTTP/1.0 has no chunked encoding: the end of a body of unknown length is the close.
+    // Lingering sends a FIN and waits for the client's: closing at once could reset the
+    // connection and lose the tail of the body without the client noticing.
+    if (!source_size && http_1_0) {
+      keep_alive_ = false;
+      linger_after_write_ = true;
+    }
+  }
   output_.clear();
   output_.reserve(256 + response.body.size());
   output_ += fmt::format("HTTP/1.1 {} {}\r\n", status, ReasonPhrase(status));
@@ -515,17 +546,31 @@ void Connection::WriteResponse(const Response& response) {
   for (const auto& [name, value] : shared_.cors.ResponseHeaders(request_)) {
     AppendHeader(output_, name, value);
   }
-  if (has_body) AppendHeader(output_, "Content-Length", std::to_string(response.body.size()));
+  if (source != nullptr) {
+    // HEAD gets the framing headers a GET would get.
+    if (source_size) {
+      AppendHeader(output_, "Content-Length", std::to_string(*source_size));
+    } else if (!http_1_0) {
+      AppendHeader(output_, "Transfer-Encoding", "chunked");
+    }
+  } else if (has_body) {
+    AppendHeader(output_, "Content-Length", std::to_string(response.body.size()));
+  }
   if (!keep_alive_) {
     AppendHeader(output_, "Connection", "close");
-  } else if (parser_.http_major == 1 && parser_.http_minor == 0) {
+  } else if (http_1_0) {
     AppendHeader(output_, "Connection", "keep-alive");
   }
   output_ += "\r\n";
-  if (has_body && request_.method != Method::kHead) output_ += response.body;
-
   response_status_ = status;
-  response_body_bytes_ = response.body.size();
+  if (body_source_) {
+    state_ = State::kSendingBody;
+    WriteBodyChunk();
+    return;
+  }
+  if (has_body && !head_only && source == nullptr) output_ += response.body;
+
+  response_body_bytes_ = source == nullptr ? response.body.size() : 0;
   state_ = State::kWriting;
   ArmTimer(shared_.options.request_timeout);
   transport_.AsyncWrite(asio::buffer(output_),
@@ -549,6 +594,10 @@ void Connection::OnWritten(const asio::error_code& ec) {
     Close();
     return;
   }
+  AfterResponse();
+}
+
+void Connection::AfterResponse() {
   if (!keep_alive_) {
     if (linger_after_write_) {
       Linger();
@@ -561,6 +610,97 @@ void Connection::OnWritten(const asio::error_code& ec) {
   state_ = State::kReading;
   ArmTimer(shared_.options.idle_timeout);
   Parse();  // a pipelined request may already be buffered
+}
+
+// ---- streamed bodies -----------------------------------------------------------------------
+
+Status Connection::PullBodyChunk() {
+  Result<bool> more = false;
+  try {
+    more = body_source_->Next(body_chunk_);
+  } catch (const std::exception& e) {
+    more = Error::Internal(fmt::format("body source threw: {}", e.what()));
+  }
+  if (!more.ok()) return std::move(more).error();
+  body_done_ = !*more;
+  body_sent_ += body_chunk_.size();
+  if (body_size_ && body_sent_ > *body_size_) {
+    return Error::Internal(
+        fmt::format("body source produced more than its size of {} bytes", *body_size_));
+  }
+  if (body_size_ && body_done_ && body_sent_ != *body_size_) {
+    return Error::Internal(
+        fmt::format("body source ended after {} of its {} bytes", body_sent_, *body_size_));
+  }
+  return Ok();
+}
+
+void Connection::WriteBodyChunk() {
+  std::string_view suffix;
+  if (body_chunked_) {
+    if (!body_chunk_.empty()) output_ += fmt::format("{:x}\r\n", body_chunk_.size());
+    if (body_done_) {
+      suffix = body_chunk_.empty() ? "0\r\n\r\n" : "\r\n0\r\n\r\n";
+    } else if (!body_chunk_.empty()) {
+      suffix = "\r\n";
+    }
+  }
+  const std::array<asio::const_buffer, 3> buffers{asio::buffer(output_), asio::buffer(body_chunk_),
+                                                  asio::buffer(suffix.data(), suffix.size())};
+  // The request timeout runs per piece, not per response: a download that keeps moving is
+  // never cut off, a client that stops reading for request_timeout is.
+  ArmTimer(shared_.options.request_timeout);
+  transport_.AsyncWrite(buffers,
+                        [self = shared_from_this()](const asio::error_code& ec, std::size_t) {
+                          self->OnBodyChunkWritten(ec);
+                        });
+}
+
+void Connection::OnBodyChunkWritten(const asio::error_code& ec) {
+  if (state_ == State::kClosed) return;
+  if (ec) {
+    // Most often the client went away mid-download.
+    spdlog::debug("request {}: client gone after {} body bytes: {}", request_.request_id,
+                  body_sent_, ec.message());
+    LogAccess(response_status_, static_cast<std::size_t>(body_sent_));
+    Close();
+    return;
+  }
+  if (body_done_) {
+    body_source_.reset();
+    body_chunk_.clear();
+    body_chunk_.shrink_to_fit();
+    LogAccess(response_status_, static_cast<std::size_t>(body_sent_));
+    AfterResponse();
+    return;
+  }
+  ContinueBody();
+}
+
+void Connection::ContinueBody() {
+  output_.clear();
+  body_chunk_.clear();
+  if (auto pulled = PullBodyChunk(); !pulled.ok()) {
+    AbortBody(pulled.error());
+    return;
+  }
+  if (body_chunk_.empty() && !body_done_) {
+    // The source has nothing yet: let the other connections of this loop run first.
+    asio::post(worker_.context, [self = shared_from_this()] {
+      if (self->state_ == State::kSendingBody) self->ContinueBody();
+    });
+    return;
+  }
+  WriteBodyChunk();
+}
+
+void Connection::AbortBody(const Error& error) {
+  // The head is out: the only way left to tell the client the body is incomplete is to end
+  // the connection before its framing is complete.
+  spdlog::error("request {} {} {}: response body failed after {} bytes: {}", request_.request_id,
+                MethodName(request_.method), request_.path, body_sent_, error.message);
+  LogAccess(response_status_, static_cast<std::size_t>(body_sent_));
+  Close();
 }
 
 void Connection::Linger() {
@@ -677,8 +817,9 @@ void Connection::OnDeadline() {
       WriteStreamChunk(": keep-alive\n\n", false);
       ArmTimer(shared_.options.sse_heartbeat);
       break;
-    case State::kWriting:    // the client stopped reading
-    case State::kLingering:  // done waiting for the client to go away
+    case State::kWriting:      // the client stopped reading
+    case State::kSendingBody:  // the client read nothing of the last piece in time
+    case State::kLingering:    // done waiting for the client to go away
       Close();
       break;
     case State::kHandling:
@@ -706,6 +847,9 @@ void Connection::Close() {
   state_ = State::kClosed;
   DisarmTimer();
   transport_.Close();
+  // Released now, not when the last handler holding the connection has run: a file source
+  // holds a descriptor, a compressor its window.
+  body_source_.reset();
   if (stream_) stream_->MarkClosed();
   worker_.connections.erase(this);
   std::lock_guard lock(shared_.mutex);

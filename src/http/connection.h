@@ -56,8 +56,9 @@ struct Worker {
   std::uint64_t request_counter = 0;
 };
 
-// Lifecycle: [TLS handshake ->] reading a request -> handling it -> writing the response ->
-// reading the next (keep-alive) | streaming SSE | lingering after an error response | closed.
+// Lifecycle: [TLS handshake ->] reading a request -> handling it -> writing the response
+// (complete, or its head and then a BodySource piece by piece) -> reading the next
+// (keep-alive) | streaming SSE | lingering after an error response | closed.
 // Every method runs on the owning worker's thread; SseStream posts onto it from other threads.
 // Plain and TLS connections differ only in their Transport and the handshake state.
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -88,7 +89,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void WriteStreamChunk(const std::string& data, bool last);
 
  private:
-  enum class State { kHandshaking, kReading, kHandling, kWriting, kStreaming, kLingering, kClosed };
+  enum class State {
+    kHandshaking,
+    kReading,
+    kHandling,
+    kWriting,
+    kSendingBody,  // writing a Response::body_source; one piece in flight at a time
+    kStreaming,    // SSE
+    kLingering,
+    kClosed
+  };
   class Stream;
 
   void OnHandshake(const asio::error_code& ec);
@@ -105,6 +115,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void WriteResponse(const Response& response);
   void FailRequest(const Error& error);
   void OnWritten(const asio::error_code& ec);
+  // After a response was written completely: the next request, lingering or closing.
+  void AfterResponse();
+  // Streamed bodies: pulls one piece from body_source_ into body_chunk_ and checks it against
+  // the declared size; then writes it (with output_ in front: the head, a chunk-size line).
+  Status PullBodyChunk();
+  void WriteBodyChunk();
+  void OnBodyChunkWritten(const asio::error_code& ec);
+  void ContinueBody();
+  void AbortBody(const Error& error);
   void Linger();
   void FlushStream();
   void ArmTimer(std::chrono::milliseconds after);
@@ -149,6 +168,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string output_;
   int response_status_ = 0;
   std::size_t response_body_bytes_ = 0;
+
+  std::shared_ptr<BodySource> body_source_;  // set in kSendingBody only
+  std::optional<std::uint64_t> body_size_;   // the source's declared size (Content-Length)
+  bool body_chunked_ = false;                // Transfer-Encoding: chunked framing
+  bool body_done_ = false;                   // the source reported its end
+  std::uint64_t body_sent_ = 0;              // payload bytes pulled so far
+  std::string body_chunk_;                   // the piece being written
 
   std::shared_ptr<Stream> stream_;
   std::string stream_backlog_;  // chunks queued while a write is in flight

@@ -13,6 +13,19 @@ Response& Response::SetHeader(std::string name, std::string value) {
   return *this;
 }
 
+std::optional<std::string_view> Response::Header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (EqualsIgnoreCase(key, name)) return std::string_view{value};
+  }
+  return std::nullopt;
+}
+
+Response& Response::RemoveHeader(std::string_view name) {
+  std::erase_if(headers,
+                [name](const auto& header) { return EqualsIgnoreCase(header.first, name); });
+  return *this;
+}
+
 Response Response::Json(int status, const nlohmann::json& body) {
   Response r;
   r.status = status;
@@ -33,6 +46,15 @@ Response Response::Text(int status, std::string body, std::string content_type) 
 Response Response::NoContent() {
   Response r;
   r.status = 204;
+  return r;
+}
+
+Response Response::Streamed(int status, std::shared_ptr<BodySource> source,
+                            std::string content_type) {
+  Response r;
+  r.status = status;
+  r.headers.emplace_back("Content-Type", std::move(content_type));
+  r.body_source = std::move(source);
   return r;
 }
 

@@ -156,6 +156,36 @@ TEST_F(TlsTest, StreamsServerSentEventsWithHeartbeats) {
   EXPECT_TRUE(connection.WaitForClose());
 }
 
+TEST_F(TlsTest, StreamsBodiesInPiecesAndKeepsTheConnection) {
+  std::string content;
+  for (int i = 0; i < 200'000; ++i) content.push_back(static_cast<char>('a' + i % 23));
+  router_.Add({Method::kGet, "/stream", kPublic, Handler([&content](const Request&) {
+                 // Unknown size: chunked framing, each chunk written as several buffers.
+                 class Unsized final : public BodySource {
+                  public:
+                   explicit Unsized(std::shared_ptr<BodySource> inner) : inner_(std::move(inner)) {}
+                   Result<bool> Next(std::string& chunk) override { return inner_->Next(chunk); }
+
+                  private:
+                   std::shared_ptr<BodySource> inner_;
+                 };
+                 return Response::Streamed(
+                     200, std::make_shared<Unsized>(StringBodySource(content, 7000)), "text/csv");
+               })});
+  AddEcho();
+  Start();
+  HttpConnection connection(port(), Client());
+  connection.Send("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto reply = connection.ReadReply();
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(reply->Header("Transfer-Encoding"), "chunked");
+  EXPECT_TRUE(reply->body == content);
+  connection.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nnext");
+  const auto next = connection.ReadReply();
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->body, "next");
+}
+
 TEST_F(TlsTest, PlainHttpOnTheTlsPortIsClosedWithoutAResponse) {
   router_.Add({Method::kGet, "/healthz", kPublic,
                Handler([](const Request&) { return Response::Text(200, "ok"); })});

@@ -44,12 +44,13 @@ class Transport {
         stream_);
   }
 
-  // handler(const asio::error_code&, std::size_t): all of `buffer` was written, or failed.
-  // The buffer must stay valid until the handler runs.
-  template <typename Handler>
-  void AsyncWrite(asio::const_buffer buffer, Handler&& handler) {
+  // handler(const asio::error_code&, std::size_t): all of `buffers` (one buffer or a sequence
+  // of them, written in order) was written, or failed. The bytes must stay valid until the
+  // handler runs; the sequence itself is copied.
+  template <typename ConstBuffers, typename Handler>
+  void AsyncWrite(const ConstBuffers& buffers, Handler&& handler) {
     std::visit(
-        [&](auto& stream) { asio::async_write(stream, buffer, std::forward<Handler>(handler)); },
+        [&](auto& stream) { asio::async_write(stream, buffers, std::forward<Handler>(handler)); },
         stream_);
   }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,11 +25,19 @@ class FakeContext final : public runs::RunContext {
   const runs::CancelToken& cancel() const override { return token_; }
   runs::CancelToken& token() { return token_; }
   void Log(std::string_view, std::string_view message) override { lines.emplace_back(message); }
-  void ReportProgress(const nlohmann::json& value) override { progress.push_back(value); }
-  void RegisterSecret(std::string_view) override {}
+  void ReportProgress(const nlohmann::json& value) override {
+    progress.push_back(value);
+    if (on_progress) on_progress(value);
+  }
+  void RegisterSecret(std::string_view value) override { secrets.emplace_back(value); }
+
+  RunRecord& mutable_run() { return run_; }
+  runs::JobSpec& mutable_spec() { return spec_; }
 
   std::vector<std::string> lines;
   std::vector<nlohmann::json> progress;
+  std::vector<std::string> secrets;
+  std::function<void(const nlohmann::json&)> on_progress;  // called on the Run thread
 
  private:
   const Clock& clock_;

@@ -29,7 +29,7 @@ bool CancelToken::WaitFor(std::chrono::milliseconds timeout) const {
   return cancelled_.wait_for(lock, timeout, [this] { return reason_.has_value(); });
 }
 
-void CancelToken::OnCancel(std::function<void()> callback) {
+void CancelToken::OnCancel(std::function<void()> callback) const {
   {
     const std::lock_guard lock(mutex_);
     if (!reason_) {

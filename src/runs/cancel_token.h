@@ -37,14 +37,15 @@ class CancelToken {
   bool WaitFor(std::chrono::milliseconds timeout) const;
 
   // Runs `callback` once when cancelled; at once (on this thread) when already cancelled.
-  // The callback must not call back into this token's OnCancel.
-  void OnCancel(std::function<void()> callback);
+  // The callback must not call back into this token's OnCancel. Const: runners hold the token
+  // const (they may not cancel), yet must be able to ask to be told.
+  void OnCancel(std::function<void()> callback) const;
 
  private:
   mutable std::mutex mutex_;
   mutable std::condition_variable cancelled_;
   std::optional<CancelReason> reason_;            // guarded by mutex_
-  std::vector<std::function<void()>> callbacks_;  // guarded by mutex_
+  mutable std::vector<std::function<void()>> callbacks_;  // guarded by mutex_
 };
 
 }  // namespace batuta::runs

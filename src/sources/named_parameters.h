@@ -5,18 +5,26 @@
 #include <vector>
 
 #include "core/result.h"
+#include "sources/sql_session.h"
 
 namespace batuta::sources {
 
 // How a driver wants its placeholders.
 enum class PlaceholderStyle {
   kDollarNumbered,  // postgres: $1, $2 … one number per distinct name
-  kQuestionMark,    // mysql, odbc: ? per occurrence
+  kQuestionMark,    // mysql: ? per occurrence; backslash escapes in strings, # comments
+  // odbc (and the listing of sqlite's names): ? per occurrence, lexed as standard SQL: no
+  // backslash escapes (Oracle and SQL Server read 'C:\' as a complete literal), "x" and [x]
+  // are identifiers, no # comments.
+  kQuestionMarkStandard,
 };
+
+// The style a driver's queries are rewritten (or, for sqlite, scanned) with.
+PlaceholderStyle PlaceholderStyleFor(SqlKind kind);
 
 struct RewrittenSql {
   std::string sql;
-  // kDollarNumbered: the distinct names, $1 first. kQuestionMark: one name per occurrence.
+  // kDollarNumbered: the distinct names, $1 first. kQuestionMark*: one name per occurrence.
   std::vector<std::string> parameters;
 };
 

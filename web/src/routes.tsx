@@ -12,6 +12,9 @@ import type { Messages } from './i18n';
 import { AccountPage } from './pages/AccountPage';
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { AuditPage } from './pages/AuditPage';
+import { ConnectionsPage } from './pages/ConnectionsPage';
+import { DatasetPage } from './pages/DatasetPage';
+import { DatasetsPage } from './pages/DatasetsPage';
 import { HomePage } from './pages/HomePage';
 import { LoginPage } from './pages/LoginPage';
 import { UsersPage } from './pages/UsersPage';
@@ -30,6 +33,19 @@ export interface PageRoute {
 
 export const pageRoutes: PageRoute[] = [
   { path: '/', element: <HomePage />, nav: { label: 'home' } },
+  {
+    path: '/datasets',
+    element: <DatasetsPage />,
+    nav: { label: 'datasets' },
+    permission: kPermission.datasetsRead,
+  },
+  { path: '/datasets/:name', element: <DatasetPage />, permission: kPermission.datasetsRead },
+  {
+    path: '/connections',
+    element: <ConnectionsPage />,
+    nav: { label: 'connections' },
+    permission: kPermission.connectionsRead,
+  },
   {
     path: '/account/api-keys',
     element: <ApiKeysPage />,

@@ -12,6 +12,9 @@ export type AuditFilters = {
 
 export type ApiKeyScope = { all?: boolean; userId?: string };
 
+/** One page of a dataset's rows: `limit` rows from `offset`. */
+export type DatasetRowsWindow = { offset: number; limit: number };
+
 export const queryKeys = {
   version: ['version'] as const,
   readiness: ['readiness'] as const,
@@ -24,6 +27,14 @@ export const queryKeys = {
   apiKeyList: (scope: ApiKeyScope) => ['api-keys', scope] as const,
   audit: ['audit'] as const,
   auditLog: (filters: AuditFilters) => ['audit', filters] as const,
+  /** The kinds never change while the server runs. */
+  connectionKinds: ['connection-kinds'] as const,
+  connections: ['connections'] as const,
+  datasets: ['datasets'] as const,
+  dataset: (name: string) => ['datasets', name] as const,
+  datasetVersions: (name: string) => ['datasets', name, 'versions'] as const,
+  datasetRows: (name: string, window: DatasetRowsWindow) =>
+    ['datasets', name, 'rows', window] as const,
 };
 
 export function isMeKey(key: readonly unknown[]): boolean {

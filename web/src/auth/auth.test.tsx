@@ -118,13 +118,13 @@ describe('navigation by permission', () => {
     const links = within(nav)
       .getAllByRole('link')
       .map((a) => a.textContent);
-    expect(links).toEqual(['Home', 'API keys', 'Users', 'Audit log']);
+    expect(links).toEqual(['Home', 'Datasets', 'Connections', 'API keys', 'Users', 'Audit log']);
     expect(screen.getByTestId('current-user-name').textContent).toBe('admin');
     expect(screen.getByTestId('current-user-role').textContent).toBe('Admin');
     expect(screen.getByRole('link', { name: 'Signed in as admin Admin' })).toBeTruthy();
   });
 
-  it('hides Users and Audit log from a viewer', async () => {
+  it('hides Connections, Users and Audit log from a viewer', async () => {
     stubApi({
       'GET /api/v1/auth/me': () => jsonResponse(200, me('viewer', { display_name: 'Vera' })),
       ...system,
@@ -134,7 +134,7 @@ describe('navigation by permission', () => {
     const links = within(nav)
       .getAllByRole('link')
       .map((a) => a.textContent);
-    expect(links).toEqual(['Home', 'API keys']);
+    expect(links).toEqual(['Home', 'Datasets', 'API keys']);
     expect(screen.getByTestId('current-user-name').textContent).toBe('Vera');
     expect(screen.getByTestId('current-user-role').textContent).toBe('Viewer');
   });

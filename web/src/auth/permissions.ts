@@ -6,6 +6,9 @@ export const kPermission = {
   accountSelf: 'account.self',
   usersAdmin: 'users.admin',
   auditRead: 'audit.read',
+  connectionsRead: 'connections.read',
+  connectionsWrite: 'connections.write',
+  datasetsRead: 'datasets.read',
 } as const;
 
 /** True when `me` holds `permission`; always true for no permission. */

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+
+namespace batuta::formats {
+
+// An output format for date, time and timestamp cells, compiled once from its %-form:
+// %Y %m %d (date parts), %H %M %S %f (time parts; %f is the fraction as the database gave it,
+// without its dot, empty when there is none) and %% ; every other character is literal.
+// Rendering slices the canonical text of rows/row.h (YYYY-MM-DD, HH:MM:SS(.f+)?,
+// YYYY-MM-DD HH:MM:SS(.f+)?) without any calendar arithmetic, so it costs a few copies.
+class DateTimeFormat {
+ public:
+  // Which canonical form the format renders, and so which directives it may use.
+  enum class Kind {
+    kDate,       // %Y %m %d
+    kTime,       // %H %M %S %f
+    kTimestamp,  // all of them
+  };
+
+  // kInvalidArgument with a message naming the offending directive ("%x is not a directive of
+  // a date format (use %Y %m %d %%)") or "is empty". The caller adds the field name.
+  static Result<DateTimeFormat> Compile(std::string_view format, Kind kind);
+
+  // Appends the rendering of `canonical` to `out`. Returns false, leaving `out` unchanged, when
+  // `canonical` is not in the canonical form of the kind (a timestamp may also use 'T' between
+  // date and time).
+  bool Render(std::string_view canonical, std::string& out) const;
+
+  Kind kind() const { return kind_; }
+
+ private:
+  enum class Part { kLiteral, kYear, kMonth, kDay, kHour, kMinute, kSecond, kFraction };
+  struct Piece {
+    Part part = Part::kLiteral;
+    std::string literal;
+  };
+
+  DateTimeFormat(Kind kind, std::vector<Piece> pieces) : kind_(kind), pieces_(std::move(pieces)) {}
+
+  Kind kind_;
+  std::vector<Piece> pieces_;
+};
+
+}  // namespace batuta::formats

@@ -1,0 +1,55 @@
+#include "formats/datetime_format.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace batuta::formats {
+namespace {
+
+using Kind = DateTimeFormat::Kind;
+
+std::string Render(std::string_view format, Kind kind, std::string_view value) {
+  auto compiled = DateTimeFormat::Compile(format, kind);
+  EXPECT_TRUE(compiled.ok()) << compiled.error().message;
+  std::string out = "<";
+  if (!compiled->Render(value, out)) return "not canonical";
+  return out;
+}
+
+TEST(DateTimeFormat, SlicesCanonicalValues) {
+  EXPECT_EQ(Render("%d/%m/%Y", Kind::kDate, "2024-03-09"), "<09/03/2024");
+  EXPECT_EQ(Render("%Y%m%d 100%%", Kind::kDate, "2024-03-09"), "<20240309 100%");
+  EXPECT_EQ(Render("%Hh%M", Kind::kTime, "08:05:09.25"), "<08h05");
+  EXPECT_EQ(Render("%H:%M:%S.%f", Kind::kTime, "08:05:09.25"), "<08:05:09.25");
+  EXPECT_EQ(Render("%H:%M:%S.%f", Kind::kTime, "08:05:09"), "<08:05:09.");
+  EXPECT_EQ(Render("%d/%m/%Y %H:%M:%S", Kind::kTimestamp, "2024-12-31 23:59:58.999"),
+            "<31/12/2024 23:59:58");
+  EXPECT_EQ(Render("%Y-%m-%dT%H:%M:%S%f", Kind::kTimestamp, "2024-12-31T23:59:58.5"),
+            "<2024-12-31T23:59:585");
+}
+
+TEST(DateTimeFormat, RefusesValuesNotInCanonicalForm) {
+  EXPECT_EQ(Render("%d", Kind::kDate, "2024-3-09"), "not canonical");
+  EXPECT_EQ(Render("%d", Kind::kDate, "2024-03-09 "), "not canonical");
+  EXPECT_EQ(Render("%d", Kind::kDate, "infinity"), "not canonical");
+  EXPECT_EQ(Render("%H", Kind::kTime, "08:05"), "not canonical");
+  EXPECT_EQ(Render("%H", Kind::kTime, "08:05:09."), "not canonical");
+  EXPECT_EQ(Render("%H", Kind::kTime, "08:05:09+03"), "not canonical");
+  EXPECT_EQ(Render("%H", Kind::kTimestamp, "2024-03-09"), "not canonical");
+  EXPECT_EQ(Render("%H", Kind::kTimestamp, "2024-03-09X08:05:09"), "not canonical");
+}
+
+TEST(DateTimeFormat, CompileRefusesDirectivesOfTheWrongKind) {
+  EXPECT_FALSE(DateTimeFormat::Compile("%d %H", Kind::kDate).ok());
+  EXPECT_FALSE(DateTimeFormat::Compile("%H %d", Kind::kTime).ok());
+  EXPECT_FALSE(DateTimeFormat::Compile("%Y %q", Kind::kTimestamp).ok());
+  EXPECT_FALSE(DateTimeFormat::Compile("%Y %", Kind::kTimestamp).ok());
+  EXPECT_FALSE(DateTimeFormat::Compile("", Kind::kDate).ok());
+  const auto error = DateTimeFormat::Compile("%e", Kind::kDate);
+  ASSERT_FALSE(error.ok());
+  EXPECT_EQ(error.error().message, "%e is not a directive of a date format (use %Y %m %d %%)");
+}
+
+}  // namespace
+}  // namespace batuta::formats
