@@ -180,8 +180,7 @@ int Serve(const Config& config) {
     PrintError("storage connection 'exports': " + ensured.error().message);
     return 1;
   }
-  job_types.Add(
-      std::make_unique<runners::SqlExport>(**store, connections, clock, config.timezone));
+  job_types.Add(std::make_unique<runners::SqlExport>(**store, connections, clock, config.timezone));
   logs::SecretMasker masker;
   logs::LogHub log_hub((*store)->RunLogs(), masker, clock);
   runs::HubLogWriter run_logs(log_hub, masker);
@@ -198,9 +197,9 @@ int Serve(const Config& config) {
   jobs.SetChangeListener([&ticker] { ticker.Wake(); });
   schedules.SetChangeListener([&ticker] { ticker.Wake(); });
 
-  const api::ApiDependencies deps{**store,      **auth,    jobs,    runs,
-                                  schedules,    log_hub,   job_types, web_app,
-                                  BATUTA_VERSION, connections, audit,   clock};
+  const api::ApiDependencies deps{**store,        **auth,      jobs,      runs,
+                                  schedules,      log_hub,     job_types, web_app,
+                                  BATUTA_VERSION, connections, audit,     clock};
   const http::Router router = api::BuildApiRouter(deps);
   http::ServerOptions options;
   options.listen_address = config.listen;

@@ -12,7 +12,7 @@ pandas, SQLAlchemy and psycopg2; a python3 earlier in PATH may not).
   bench_helper.py pandas-page FILE OFFSET LIMIT   seed 000's data API for one page: read the
                                                   whole CSV (sep=';'), slice, to_json
   bench_helper.py summary RESULTS                 the table of export_bench.sh (RESULTS: lines
-                                                  "tool wall_s max_rss_kb")
+                                                  "tool wall_s max_rss_kb cpu_s")
 """
 import csv
 import http.client
@@ -141,27 +141,28 @@ def pandas_page(file, offset, limit):
 
 
 def summary(results):
-    """Median wall time and max RSS per tool, ratios against the batuta tool of the same
-    source, in the order tools first appear."""
+    """Median wall time, max RSS and median CPU (user + system) per tool; wall and RSS also as
+    multiples of batuta's on the same source (above 1: batuta is faster or smaller). Tools in
+    the order they first appear."""
     runs = {}
     for line in open(results):
-        tool, wall, rss = line.split()
-        runs.setdefault(tool, []).append((float(wall), int(rss)))
-    print(f"| tool | wall per run (s) | median wall | max RSS | wall vs batuta | RSS vs batuta |")
-    print(f"|---|---:|---:|---:|---:|---:|")
+        tool, wall, rss, cpu = line.split()
+        runs.setdefault(tool, []).append((float(wall), int(rss), float(cpu)))
+    print("| tool | wall per run (s) | median wall | max RSS | median CPU | wall ÷ batuta's "
+          "| RSS ÷ batuta's |")
+    print("|---|---|---:|---:|---:|---:|---:|")
     medians = {}
     for tool, values in runs.items():
-        wall = statistics.median(v[0] for v in values)
-        rss = max(v[1] for v in values)
-        medians[tool] = (wall, rss)
-    for tool, (wall, rss) in medians.items():
-        source = tool.split(":")[0]
-        base = medians.get(f"{source}:batuta")
-        ratio = "–" if base is None or tool == f"{source}:batuta" else \
-            f"{wall / base[0]:.2f}× slower" if wall >= base[0] else f"{base[0] / wall:.2f}× faster"
-        rss_ratio = "–" if base is None or tool == f"{source}:batuta" else f"{rss / base[1]:.1f}×"
+        medians[tool] = (statistics.median(v[0] for v in values), max(v[1] for v in values),
+                         statistics.median(v[2] for v in values))
+    for tool, (wall, rss, cpu) in medians.items():
+        own = tool.split(":")[0] + ":batuta"
+        base = medians.get(own)
+        mine = base is None or tool == own
         walls = ", ".join(f"{v[0]:.2f}" for v in runs[tool])
-        print(f"| {tool} | {walls} | {wall:.2f} s | {rss / 1024:.1f} MB | {ratio} | {rss_ratio} |")
+        print(f"| {tool} | {walls} | {wall:.2f} s | {rss / 1024:.1f} MB | {cpu:.2f} s | "
+              f"{'–' if mine else f'{wall / base[0]:.2f}×'} | "
+              f"{'–' if mine else f'{rss / base[1]:.1f}×'} |")
     return medians
 
 

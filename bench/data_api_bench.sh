@@ -91,7 +91,8 @@ echo "pages of 1000 rows (JSON), one keep-alive connection, $pages requests afte
 for at in "$offset" 0; do
   path="/api/v1/datasets/bench_rows/rows?offset=$at&limit=1000"
   timeout 300 "$python" "$helper" pages "$port" "$key" "$path" 1 >/dev/null
-  printf '  offset=%-7s %s\n' "$at" "$(timeout 300 "$python" "$helper" pages "$port" "$key" "$path" "$pages")"
+  timeout 300 "$python" "$helper" pages "$port" "$key" "$path" "$pages" >"$work/pages-$at.json"
+  printf '  offset=%-7s %s\n' "$at" "$(cat "$work/pages-$at.json")"
 done
 
 echo
@@ -103,9 +104,16 @@ for what in "rows?limit=all&format=json" "rows?limit=all&format=ndjson" \
     read -r size seconds < <(curl -sf -m 300 -o /dev/null -H "Authorization: Bearer $key" \
       -w '%{size_download} %{time_total}\n' "$base/api/v1/datasets/bench_rows/$what")
     line+=$(awk -v s="$size" -v t="$seconds" 'BEGIN { printf "  %.1f MB in %.2f s = %.0f MB/s", s / 1e6, t, s / 1e6 / t }')
+    echo "$what $size $seconds" >>"$work/throughput"
   done
   echo "$line"
 done
+# The figures are only worth something if the bodies are whole: every row, once.
+curl -sf -m 300 -H "Authorization: Bearer $key" -o "$work/all.ndjson" \
+  "$base/api/v1/datasets/bench_rows/rows?limit=all&format=ndjson"
+echo "  check: the ndjson body has $(wc -l <"$work/all.ndjson") lines" \
+  "(last: $(tail -1 "$work/all.ndjson" | cut -c1-60)...)"
+rm -f "$work/all.ndjson"
 echo "  server peak RSS (VmHWM): $(awk '/VmHWM/ {printf "%.1f MB", $2 / 1024}' "/proc/$pid/status")"
 
 echo
@@ -117,3 +125,17 @@ for _ in 1 2 3; do
   read -r wall rss < <(tail -1 "$work/time")
   echo "  $(cat "$work/pandas.json")  process: $wall s, $((rss / 1024)) MB"
 done
+
+echo
+"$python" - "$work/pages-$offset.json" "$work/throughput" "$offset" <<'EOF'
+import json, statistics, sys
+page = json.load(open(sys.argv[1]))
+rates = [int(size) / 1e6 / float(t) for what, size, t in (l.split() for l in open(sys.argv[2]))
+         if what == "rows?limit=all&format=json"]
+rate = statistics.median(rates)
+for ok, text in [(page["p50_ms"] < 10, f"1000-row JSON page at offset {sys.argv[3]}: median "
+                  f"{page['p50_ms']} ms (target < 10 ms)"),
+                 (rate >= 100, f"whole dataset as JSON: median {rate:.0f} MB/s "
+                  f"(target >= 100 MB/s)")]:
+    print(("PASS  " if ok else "FAIL  ") + text)
+EOF

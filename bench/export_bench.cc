@@ -12,6 +12,11 @@
 //   export_bench --kind postgres --host /tmp/pgsock --port 5432 --database bench --user bench
 //                --query 'SELECT * FROM t ORDER BY id' [--preset rfc4180] [--output f.csv]
 //   export_bench --kind sqlite --sqlite-path /tmp/x/bench.db --query '...'
+//   export_bench ... --source-only
+//
+// --source-only skips the job type: the same connection is resolved and its SqlSession streams
+// the rows into a sink that only counts them. What is left is the driver's and the database's
+// share of an export (the floor the CSV writer, hash, index and file add to).
 //
 // Prints one line of JSON: {"tool":"batuta", "succeeded", "rows", "bytes", "run_seconds" (wall
 // time of Run()), "setup_seconds" (store, migrations, connection), "max_rss_kb" (getrusage
@@ -29,6 +34,7 @@
 #include "core/clock.h"
 #include "runners/sql_export.h"
 #include "runs/job_type.h"
+#include "sources/sql_session.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace batuta::bench {
@@ -50,6 +56,7 @@ struct Options {
   std::string output;  // where the exported file is moved after the measurement (optional)
   std::string work_dir;
   bool verbose = false;
+  bool source_only = false;
 };
 
 // What a job type needs from the engine, without an engine. Run() calls it from its own
@@ -76,6 +83,23 @@ class BenchContext final : public runs::RunContext {
   bool verbose_;
 };
 
+// Counts the rows and the bytes of their cells, and drops them.
+class CountingSink final : public rows::RowSink {
+ public:
+  Status Begin(std::span<const rows::Column>) override { return Ok(); }
+  Status Row(std::span<const rows::Cell> cells) override {
+    ++rows_;
+    for (const auto& cell : cells) bytes_ += cell.text.size();
+    return Ok();
+  }
+  std::int64_t rows() const { return rows_; }
+  std::int64_t bytes() const { return bytes_; }
+
+ private:
+  std::int64_t rows_ = 0;
+  std::int64_t bytes_ = 0;
+};
+
 long MaxRssKb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -89,6 +113,39 @@ int Fail(const std::string& message) {
   return 1;
 }
 
+// The rows through the connection's SqlSession into a CountingSink, as SqlExport queries them
+// (read-only, UTC), timed from opening the session to the last row.
+int SourceOnly(const Options& options, connections::ConnectionService& connections,
+               Steady::time_point setup_start) {
+  auto sql = connections.ResolveSql("source", auth::Actor::System("bench"));
+  if (!sql.ok()) return Fail("resolve: " + sql.error().message);
+  const double setup_seconds = SecondsSince(setup_start);
+  const auto run_start = Steady::now();
+  auto session = sources::OpenSqlSession(sql->endpoint, std::chrono::seconds(10));
+  if (!session.ok()) return Fail("connect: " + session.error().message);
+  sources::QueryRequest request;
+  request.sql = options.query;
+  request.read_only = true;
+  request.time_zone = "UTC";
+  CountingSink sink;
+  if (auto queried = (*session)->Query(request, sink); !queried.ok()) {
+    return Fail("query: " + queried.error().message);
+  }
+  const double run_seconds = SecondsSince(run_start);
+  std::cout << nlohmann::json{{"tool", "batuta"},
+                              {"kind", options.kind},
+                              {"mode", "source-only"},
+                              {"succeeded", true},
+                              {"rows", sink.rows()},
+                              {"cell_bytes", sink.bytes()},
+                              {"setup_seconds", setup_seconds},
+                              {"run_seconds", run_seconds},
+                              {"max_rss_kb", MaxRssKb()}}
+                   .dump()
+            << '\n';
+  return 0;
+}
+
 int Main(const Options& options) {
   if (options.work_dir.empty()) {
     return Fail("--work-dir is required");
@@ -97,7 +154,7 @@ int Main(const Options& options) {
   // the peers' files.
   setenv("TMPDIR", options.work_dir.c_str(), 1);
   const TempDir dir;
-  const fs::path data = dir.path();
+  const fs::path& data = dir.path();
   const Clock& clock = SystemClock::Instance();
   const auto setup_start = Steady::now();
 
@@ -142,6 +199,8 @@ int Main(const Options& options) {
     return Fail("connection: " + created.error().message);
   }
 
+  if (options.source_only) return SourceOnly(options, connections, setup_start);
+
   const runners::SqlExport type(**store, connections, clock, "UTC");
   runs::JobSpec spec;
   spec.name = "export bench";
@@ -172,8 +231,7 @@ int Main(const Options& options) {
 
   if (!options.output.empty()) {
     std::error_code error;
-    fs::rename(data / "exports" / outcome.result.value("path", "bench.csv"), options.output,
-               error);
+    fs::rename(data / "exports" / outcome.result.value("path", "bench.csv"), options.output, error);
     if (error) return Fail("cannot move the export to " + options.output + ": " + error.message());
   }
   std::cout << nlohmann::json{{"tool", "batuta"},
@@ -211,6 +269,8 @@ int main(int argc, char** argv) {
                  "folder for the store and the export (removed afterwards)")
       ->required();
   app.add_flag("--verbose", options.verbose, "print the run's log lines on stderr");
+  app.add_flag("--source-only", options.source_only,
+               "only stream the rows through the SqlSession into a counting sink");
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
   return batuta::bench::Main(options);

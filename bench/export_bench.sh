@@ -4,15 +4,16 @@
 # and pandas `read_sql` + `to_csv`, on the same ROWS-row × 10-column table (integers, text with
 # ',', '"', newlines and accents, timestamps, numeric(12,2), NULLs) in PostgreSQL 15 and in
 # SQLite. Every tool writes into the same folder; each is timed by /usr/bin/time (wall seconds,
-# max RSS), REPEAT times, the tools alternating. The outputs are checked to parse to the same
-# rows. Prints a table (median wall, max RSS, ratios against batuta) and the targets' pass/fail.
+# max RSS, user + system CPU), REPEAT times, the tools alternating. The outputs are checked to parse to the same
+# rows. Prints a table (median wall, max RSS, both as multiples of batuta's on the same source)
+# and the targets' pass/fail.
 #
 # PostgreSQL is started here: initdb in a temp dir, a unix socket in that dir only
 # (listen_addresses = ''), as the `postgres` user when run as root. Everything is removed on
 # exit, also on failure or ^C; every command has a timeout.
 #
 #   bench/export_bench.sh [path/to/export_bench]
-#   ROWS=1000000 REPEAT=3 TOOLS="psql batuta pandas sqlite3 …" bench/export_bench.sh
+#   ROWS=1000000 REPEAT=3 TOOLS="postgres:batuta postgres:psql sqlite:batuta …" bench/export_bench.sh
 #
 # Results: docs/benchmarks.md.
 set -euo pipefail
@@ -85,17 +86,26 @@ tool_command() {  # source:tool -> sets cmd (argv) and to_stdout (1: its stdout 
     postgres:batuta-excel_br)
       cmd=("$bench" --kind postgres --host "$work/pg" --port 5432 --database postgres
         --user bench --query "$query" --preset excel_br --work-dir "$out" --output "$file") ;;
+    postgres:batuta-source-only)
+      cmd=("$bench" --kind postgres --host "$work/pg" --port 5432 --database postgres
+        --user bench --query "$query" --work-dir "$out" --source-only) ;;
     postgres:psql) cmd=("${psql_cmd[@]}" -c "\\copy ($query) to '$file' csv header") ;;
     postgres:pandas) cmd=("$python" "$helper" pandas-postgres "$pg_url" "$file") ;;
     sqlite:batuta)
       cmd=("$bench" --kind sqlite --sqlite-path "$out/source.db" --query "$query"
         --work-dir "$out" --output "$file") ;;
+    sqlite:batuta-source-only)
+      cmd=("$bench" --kind sqlite --sqlite-path "$out/source.db" --query "$query"
+        --work-dir "$out" --source-only) ;;
     sqlite:sqlite3) cmd=(sqlite3 -csv -header "$out/source.db" "$query"); to_stdout=1 ;;
     sqlite:pandas) cmd=("$python" "$helper" pandas-sqlite "$out/source.db" "$file") ;;
     *) echo "export_bench: unknown tool $1"; exit 2 ;;
   esac
 }
-tools=${TOOLS:-postgres:batuta postgres:psql postgres:pandas postgres:batuta-excel_br sqlite:batuta sqlite:sqlite3 sqlite:pandas}
+# batuta-excel_br: the seed's format (';', decimal comma, dd/mm/yyyy, BOM, formula guard).
+# batuta-source-only: the rows through batuta's SqlSession into a counting sink, no file.
+tools=${TOOLS:-postgres:batuta postgres:psql postgres:pandas postgres:batuta-excel_br
+  postgres:batuta-source-only sqlite:batuta sqlite:sqlite3 sqlite:pandas sqlite:batuta-source-only}
 
 echo "$rows rows × 10 columns; $repeat runs per tool, alternating; $(nproc) cores," \
   "load $(cut -d' ' -f1-3 /proc/loadavg); $("$pg_bin/postgres" --version); sqlite3 $(sqlite3 --version | cut -d' ' -f1)"
@@ -108,15 +118,16 @@ for run in $(seq 1 "$repeat"); do
     stdout=$work/stdout
     if [ "$to_stdout" = 1 ]; then stdout=$file; fi
     # time(1) reports the largest RSS among the processes it waited for: the tool's own.
-    if ! "$time_bin" -f '%e %M' -o "$work/time" timeout "$step_timeout" "${cmd[@]}" \
+    if ! "$time_bin" -f '%e %M %U %S' -o "$work/time" timeout "$step_timeout" "${cmd[@]}" \
       >"$stdout" 2>"$work/stderr"; then
       echo "$tool failed (run $run):"; cat "$work/stdout" "$work/stderr" "$work/time"; exit 1
     fi
-    read -r wall rss < <(tail -1 "$work/time")
-    echo "$tool $wall $rss" >>"$work/results"
+    read -r wall rss user sys < <(tail -1 "$work/time")
+    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+    echo "$tool $wall $rss $cpu" >>"$work/results"
     extra=
     if [ "$to_stdout" = 0 ]; then extra=$(grep -o '"run_seconds":[0-9.]*' "$work/stdout" || true); fi
-    echo "  run $run  $tool: ${wall} s, $((rss / 1024)) MB ${extra:+($extra)}"
+    echo "  run $run  $tool: ${wall} s, $((rss / 1024)) MB, CPU ${cpu} s ${extra:+($extra)}"
   done
 done
 

@@ -100,8 +100,7 @@ class ApiTestServer {
   std::unique_ptr<runs::RunService> runs_;
   std::unique_ptr<runs::ScheduleService> schedules_;
   secrets::MasterKey key_ =
-      std::move(secrets::MasterKey::FromBytes(std::string(secrets::MasterKey::kSize, 'k')))
-          .value();
+      std::move(secrets::MasterKey::FromBytes(std::string(secrets::MasterKey::kSize, 'k'))).value();
   std::unique_ptr<connections::ConnectionService> connections_;
   assets::StaticFiles web_ = assets::StaticFiles::Embedded();
   http::Router router_;

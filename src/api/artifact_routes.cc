@@ -16,18 +16,19 @@ using http::Request;
 using http::Response;
 
 nlohmann::json ArtifactJson(const ArtifactRecord& artifact) {
-  return {{"id", artifact.id},
-          {"run_id", artifact.run_id},
-          {"job_id", artifact.job_id},
-          {"dataset", artifact.dataset.empty() ? nlohmann::json() : nlohmann::json(artifact.dataset)},
-          {"storage", artifact.storage},
-          {"path", artifact.path},
-          {"content_type", artifact.content_type},
-          {"rows", artifact.rows},
-          {"bytes", artifact.bytes},
-          {"sha256", artifact.sha256},
-          {"columns", artifact.columns},
-          {"created_at", FormatRfc3339(artifact.created_at)}};
+  return {
+      {"id", artifact.id},
+      {"run_id", artifact.run_id},
+      {"job_id", artifact.job_id},
+      {"dataset", artifact.dataset.empty() ? nlohmann::json() : nlohmann::json(artifact.dataset)},
+      {"storage", artifact.storage},
+      {"path", artifact.path},
+      {"content_type", artifact.content_type},
+      {"rows", artifact.rows},
+      {"bytes", artifact.bytes},
+      {"sha256", artifact.sha256},
+      {"columns", artifact.columns},
+      {"created_at", FormatRfc3339(artifact.created_at)}};
 }
 
 Response ListForRun(Store& store, const Request& request) {
@@ -48,7 +49,8 @@ Response Download(Store& store, DatasetFiles& files, const Request& request,
   auto artifact = store.Artifacts().FindById(id);
   if (!artifact.ok()) return ErrorReply(artifact.error());
   if (!artifact->has_value()) {
-    return ErrorReply(Error::NotFound(fmt::format("no artifact '{}' (it may have been pruned)", id)));
+    return ErrorReply(
+        Error::NotFound(fmt::format("no artifact '{}' (it may have been pruned)", id)));
   }
   // A key limited to some datasets downloads only their versions.
   if (caller.api_key && caller.api_key->datasets) {

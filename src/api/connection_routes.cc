@@ -16,9 +16,8 @@ using http::Request;
 using http::Response;
 
 nlohmann::json OutcomeJson(const connections::TestOutcome& outcome) {
-  return {{"ok", outcome.ok},
-          {"message", outcome.message},
-          {"elapsed_ms", outcome.elapsed.count()}};
+  return {
+      {"ok", outcome.ok}, {"message", outcome.message}, {"elapsed_ms", outcome.elapsed.count()}};
 }
 
 Response List(ConnectionService& service) {
@@ -29,8 +28,7 @@ Response List(ConnectionService& service) {
   return Response::Json(200, {{"connections", std::move(out)}});
 }
 
-Response Create(ConnectionService& service, const Request& request,
-                const auth::Principal& caller) {
+Response Create(ConnectionService& service, const Request& request, const auth::Principal& caller) {
   auto body = JsonObjectBody(request);
   if (!body.ok()) return ErrorReply(body.error());
   auto created = service.Create(*body, auth::Actor::Of(caller, request));
@@ -44,8 +42,7 @@ Response Get(ConnectionService& service, const Request& request) {
   return Response::Json(200, ConnectionService::ToJson(*record));
 }
 
-Response Update(ConnectionService& service, const Request& request,
-                const auth::Principal& caller) {
+Response Update(ConnectionService& service, const Request& request, const auth::Principal& caller) {
   auto body = JsonObjectBody(request);
   if (!body.ok()) return ErrorReply(body.error());
   auto updated = service.Update(request.PathParam("id"), *body, auth::Actor::Of(caller, request));
@@ -53,8 +50,7 @@ Response Update(ConnectionService& service, const Request& request,
   return Response::Json(200, ConnectionService::ToJson(*updated));
 }
 
-Response Delete(ConnectionService& service, const Request& request,
-                const auth::Principal& caller) {
+Response Delete(ConnectionService& service, const Request& request, const auth::Principal& caller) {
   auto deleted = service.Delete(request.PathParam("id"), auth::Actor::Of(caller, request));
   if (!deleted.ok()) return ErrorReply(deleted.error());
   return Response::NoContent();
@@ -110,10 +106,9 @@ void AddConnectionRoutes(RouteTable& routes, const ApiDependencies& deps) {
              [service](const Request& request, const auth::Principal* caller) {
                return TestDraft(*service, request, *caller);
              });
-  routes.Add(Method::kGet, "/api/v1/connections/{id}", read,
-             [service](const Request& request, const auth::Principal*) {
-               return Get(*service, request);
-             });
+  routes.Add(
+      Method::kGet, "/api/v1/connections/{id}", read,
+      [service](const Request& request, const auth::Principal*) { return Get(*service, request); });
   routes.Add(Method::kPut, "/api/v1/connections/{id}", write,
              [service](const Request& request, const auth::Principal* caller) {
                return Update(*service, request, *caller);

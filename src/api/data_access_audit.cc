@@ -27,9 +27,8 @@ void DataAccessAudit::Record(const auth::Actor& actor, std::string_view dataset,
       it->second = Window{now, 0};
     } else {
       if (windows_.size() >= kMaxWindows) {
-        std::erase_if(windows_, [&](const auto& entry) {
-          return now - entry.second.opened >= window_;
-        });
+        std::erase_if(windows_,
+                      [&](const auto& entry) { return now - entry.second.opened >= window_; });
       }
       // Still full of open windows: recording every read is the honest fallback.
       if (windows_.size() < kMaxWindows) windows_.emplace(key, Window{now, 0});

@@ -73,17 +73,17 @@ class DataRoutesTest : public ::testing::Test {
 
   // Creates the connection and the export job, runs it, and returns the run's id.
   std::string ExportClientes() {
-    auto connection = Post("/api/v1/connections", {{"name", "crm"},
-                                                   {"kind", "sqlite"},
-                                                   {"settings", {{"path", "crm.db"}}}});
+    auto connection =
+        Post("/api/v1/connections",
+             {{"name", "crm"}, {"kind", "sqlite"}, {"settings", {{"path", "crm.db"}}}});
     EXPECT_EQ(connection.status, 201) << connection.body.dump();
-    auto job = Post("/api/v1/jobs",
-                    {{"name", "clientes"},
-                     {"type", "sql_export"},
-                     {"config",
-                      {{"connection", "crm"},
-                       {"query", "SELECT id, cpf, nome, saldo FROM clientes ORDER BY id"},
-                       {"csv", {{"preset", "excel_br"}}}}}});
+    auto job =
+        Post("/api/v1/jobs", {{"name", "clientes"},
+                              {"type", "sql_export"},
+                              {"config",
+                               {{"connection", "crm"},
+                                {"query", "SELECT id, cpf, nome, saldo FROM clientes ORDER BY id"},
+                                {"csv", {{"preset", "excel_br"}}}}}});
     EXPECT_EQ(job.status, 201) << job.body.dump();
     auto run = Post("/api/v1/jobs/" + job.body.value("id", "") + "/runs", Json::object(),
                     Caller::Session("operator"));
@@ -123,17 +123,16 @@ TEST_F(DataRoutesTest, ConnectionsHideTheirSecrets) {
 }
 
 TEST_F(DataRoutesTest, TestsAConnection) {
-  auto created = Post("/api/v1/connections", {{"name", "crm"},
-                                              {"kind", "sqlite"},
-                                              {"settings", {{"path", "crm.db"}}}});
+  auto created = Post("/api/v1/connections",
+                      {{"name", "crm"}, {"kind", "sqlite"}, {"settings", {{"path", "crm.db"}}}});
   ASSERT_EQ(created.status, 201);
   auto tested = Post("/api/v1/connections/" + created.body["id"].get<std::string>() + "/test",
                      Json::object());
   ASSERT_EQ(tested.status, 200) << tested.body.dump();
   EXPECT_TRUE(tested.body["ok"].get<bool>()) << tested.body.dump();
-  auto draft = Post("/api/v1/connections/test",
-                    {{"connection",
-                      {{"name", "other"}, {"kind", "sqlite"}, {"settings", {{"path", "no.db"}}}}}});
+  auto draft = Post(
+      "/api/v1/connections/test",
+      {{"connection", {{"name", "other"}, {"kind", "sqlite"}, {"settings", {{"path", "no.db"}}}}}});
   ASSERT_EQ(draft.status, 200) << draft.body.dump();
   EXPECT_FALSE(draft.body["ok"].get<bool>());
 }
@@ -151,8 +150,10 @@ TEST_F(DataRoutesTest, ServesTheExportedRowsExactlyAsExported) {
   EXPECT_EQ(page.body["total"], 3000);
   ASSERT_EQ(page.body["rows"].size(), 2u);
   // Column order as exported, the CPF with its leading zeros, the decimal comma as written.
-  EXPECT_EQ(page.body["rows"][0].dump(),
-            R"({"id":"2001","cpf":"00000002001","nome":"cliente 2001","saldo":"3001,5"})");
+  EXPECT_NE(page.raw.body.find(
+                R"({"id":"2001","cpf":"00000002001","nome":"cliente 2001","saldo":"3001,5"})"),
+            std::string::npos)
+      << page.raw.body;
   auto typed = Get("/api/v1/datasets/clientes/rows?offset=2000&limit=1&types=typed");
   ASSERT_EQ(typed.status, 200) << typed.raw.body;
   EXPECT_EQ(typed.body["rows"][0]["id"], 2001);
@@ -162,7 +163,8 @@ TEST_F(DataRoutesTest, ServesTheExportedRowsExactlyAsExported) {
   auto filtered = Get("/api/v1/datasets/clientes/rows?filter=id:ge:2999&select=cpf,id&sort=-id");
   ASSERT_EQ(filtered.status, 200) << filtered.raw.body;
   EXPECT_EQ(filtered.body["total"], 2);
-  EXPECT_EQ(filtered.body["rows"][0].dump(), R"({"cpf":"00000003000","id":"3000"})");
+  EXPECT_NE(filtered.raw.body.find(R"({"cpf":"00000003000","id":"3000"})"), std::string::npos)
+      << filtered.raw.body;
 
   auto bad = Get("/api/v1/datasets/clientes/rows?select=nope");
   EXPECT_EQ(bad.status, 400);
@@ -200,16 +202,15 @@ TEST_F(DataRoutesTest, DownloadsTheFileWithRanges) {
   EXPECT_TRUE(whole.raw.body.starts_with("\xEF\xBB\xBFid;cpf;nome;saldo\r\n"));
   EXPECT_NE(whole.raw.Header("Content-Disposition").value_or("").find("clientes.csv"),
             std::string::npos);
-  auto range = Get("/api/v1/datasets/clientes/download", Caller::Key("viewer"),
-                   {"Range: bytes=3-6"});
+  auto range =
+      Get("/api/v1/datasets/clientes/download", Caller::Key("viewer"), {"Range: bytes=3-6"});
   ASSERT_EQ(range.status, 206);
   EXPECT_EQ(range.raw.body, "id;c");
   auto versions = Get("/api/v1/datasets/clientes/versions");
   ASSERT_EQ(versions.status, 200);
   ASSERT_EQ(versions.body["versions"].size(), 1u);
   const std::string version = versions.body["versions"][0]["version"];
-  EXPECT_EQ(Get("/api/v1/datasets/clientes/download?version=" + version).raw.body,
-            whole.raw.body);
+  EXPECT_EQ(Get("/api/v1/datasets/clientes/download?version=" + version).raw.body, whole.raw.body);
   EXPECT_EQ(Get("/api/v1/datasets/clientes/download?version=nope").status, 404);
 }
 
@@ -218,7 +219,8 @@ TEST_F(DataRoutesTest, AKeyLimitedToOtherDatasetsIsRefused) {
   auto key = Post("/api/v1/api-keys", {{"name", "bi"}, {"datasets", {"vendas"}}},
                   Caller::Session("viewer"));
   ASSERT_EQ(key.status, 201) << key.body.dump();
-  const std::vector<std::string> auth{"Authorization: Bearer " + key.body["key"].get<std::string>()};
+  const std::vector<std::string> auth{"Authorization: Bearer " +
+                                      key.body["key"].get<std::string>()};
   auto list = Get("/api/v1/datasets", Caller::Anonymous(), auth);
   ASSERT_EQ(list.status, 200);
   EXPECT_TRUE(list.body["datasets"].empty());

@@ -17,8 +17,7 @@ namespace batuta::api {
 // Thread-safe.
 class DatasetFiles {
  public:
-  explicit DatasetFiles(connections::ConnectionService& connections)
-      : connections_(connections) {}
+  explicit DatasetFiles(connections::ConnectionService& connections) : connections_(connections) {}
 
   // What the data API's query needs: file, index, options, columns. kInternal when the
   // artifact's record is unreadable; kNotFound when its storage is gone.

@@ -130,8 +130,7 @@ class QueryBody final : public http::BodySource {
   Result<bool> Next(std::string& chunk) override { return output->Next(chunk); }
 };
 
-Response Rows(const DatasetRoutes& context, const Request& request,
-              const auth::Principal& caller) {
+Response Rows(const DatasetRoutes& context, const Request& request, const auth::Principal& caller) {
   auto dataset = FindReadable(context, request, caller);
   if (!dataset.ok()) return ErrorReply(dataset.error());
   auto params = AllQueryParams(request);

@@ -37,6 +37,8 @@ const Access kAdmins{false, kAdminOnly, kAdminOnly};
 const Access kReaders{false, kAllRoles, kAllRoles};
 const Access kTriggerers{false, kTriggerRoles, kTriggerRoles};
 const Access kEditors{false, kEditRoles, kEditRoles};
+// Connections: operators read them (never secrets), editors write and test them.
+const Access kConnectionReaders{false, kTriggerRoles, kTriggerRoles};
 
 using RouteKey = std::pair<std::string, std::string>;  // method, path
 
@@ -85,6 +87,21 @@ const std::map<RouteKey, Access>& Matrix() {
       {{"GET", "/api/v1/runs/{id}/logs"}, kReaders},
       {{"POST", "/api/v1/runs/{id}/cancel"}, kTriggerers},
       {{"POST", "/api/v1/runs/{id}/rerun"}, kTriggerers},
+      {{"GET", "/api/v1/runs/{id}/artifacts"}, kReaders},
+      {{"GET", "/api/v1/artifacts/{id}/download"}, kReaders},
+      {{"GET", "/api/v1/connection-kinds"}, kConnectionReaders},
+      {{"GET", "/api/v1/connections"}, kConnectionReaders},
+      {{"POST", "/api/v1/connections"}, kEditors},
+      {{"POST", "/api/v1/connections/test"}, kEditors},
+      {{"GET", "/api/v1/connections/{id}"}, kConnectionReaders},
+      {{"PUT", "/api/v1/connections/{id}"}, kEditors},
+      {{"DELETE", "/api/v1/connections/{id}"}, kEditors},
+      {{"POST", "/api/v1/connections/{id}/test"}, kEditors},
+      {{"GET", "/api/v1/datasets"}, kReaders},
+      {{"GET", "/api/v1/datasets/{name}"}, kReaders},
+      {{"GET", "/api/v1/datasets/{name}/versions"}, kReaders},
+      {{"GET", "/api/v1/datasets/{name}/rows"}, kReaders},
+      {{"GET", "/api/v1/datasets/{name}/download"}, kReaders},
   };
   return matrix;
 }

@@ -79,8 +79,7 @@ const std::vector<KindSpec>& Kinds() {
         Text("database", true, "database name"), Text("user", true, "user to connect as"),
         Secret("password", "the user's password"),
         Choice("ssl_mode", "preferred",
-               {"disabled", "preferred", "required", "verify_ca", "verify_identity"},
-               "TLS use"),
+               {"disabled", "preferred", "required", "verify_ca", "verify_identity"}, "TLS use"),
         ConnectTimeout()}},
       {"odbc",
        "Any database with an ODBC driver (Oracle, SQL Server, ...): a DSN or a connection "
@@ -176,8 +175,7 @@ Result<nlohmann::json> NormalizeSettings(const KindSpec& kind, const nlohmann::j
       case FieldType::kChoice: {
         if (!value.is_string()) return Invalid("settings", key, "must be a string");
         const auto& text = value.get_ref<const std::string&>();
-        if (std::find(field->choices.begin(), field->choices.end(), text) ==
-            field->choices.end()) {
+        if (std::find(field->choices.begin(), field->choices.end(), text) == field->choices.end()) {
           return Invalid("settings", key,
                          fmt::format("must be one of: {}", fmt::join(field->choices, ", ")));
         }
@@ -280,8 +278,8 @@ nlohmann::json KindsToJson() {
 bool IsValidConnectionName(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
   const auto allowed = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '-';
   };
   if (!std::all_of(name.begin(), name.end(), allowed)) return false;
   return name.front() != '.' && name.front() != '-' && name.front() != '_';

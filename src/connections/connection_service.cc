@@ -84,8 +84,9 @@ Result<ConnectionRecord> ConnectionService::Build(
     static constexpr std::array<std::string_view, 5> kKnown{"name", "kind", "description",
                                                             "settings", "secrets"};
     if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end()) {
-      return Error::Validation(key, "unknown field; known: name, kind, description, settings, "
-                                    "secrets");
+      return Error::Validation(key,
+                               "unknown field; known: name, kind, description, settings, "
+                               "secrets");
     }
   }
   ConnectionRecord record;
@@ -123,8 +124,7 @@ Result<ConnectionRecord> ConnectionService::Build(
     record.description = description.get<std::string>();
   }
   if (!base || body.contains("settings")) {
-    auto settings =
-        NormalizeSettings(*kind, body.value("settings", nlohmann::json::object()));
+    auto settings = NormalizeSettings(*kind, body.value("settings", nlohmann::json::object()));
     if (!settings.ok()) return std::move(settings).error();
     record.settings = std::move(settings).value();
   }
@@ -196,8 +196,8 @@ Status ConnectionService::Delete(std::string_view id, const auth::Actor& actor) 
   auto users = JobsUsing(stored->name);
   if (!users.ok()) return std::move(users).error();
   if (!users->empty()) {
-    return Error::Conflict(fmt::format("connection '{}' is used by job '{}'", stored->name,
-                                       users->front()));
+    return Error::Conflict(
+        fmt::format("connection '{}' is used by job '{}'", stored->name, users->front()));
   }
   BATUTA_RETURN_IF_ERROR(store_.Connections().Delete(id));
   (void)audit_.Record(actor, "connection.delete", "connection", stored->id, "success",
@@ -249,8 +249,8 @@ Result<TestOutcome> ConnectionService::RunTest(const ConnectionRecord& record) c
   const auto started = std::chrono::steady_clock::now();
   TestOutcome outcome;
   const auto finish = [&]() {
-    outcome.elapsed = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() -
-                                                               started);
+    outcome.elapsed =
+        std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
     return outcome;
   };
   if (record.kind == "storage") {
@@ -263,8 +263,8 @@ Result<TestOutcome> ConnectionService::RunTest(const ConnectionRecord& record) c
       std::ofstream out(probe, std::ios::binary);
       out << "probe";
       if (!out.good() || error) {
-        outcome.message = fmt::format("cannot write in folder '{}'",
-                                      StringSetting(record.settings, "folder"));
+        outcome.message =
+            fmt::format("cannot write in folder '{}'", StringSetting(record.settings, "folder"));
         return finish();
       }
     }
@@ -295,16 +295,15 @@ Result<TestOutcome> ConnectionService::RunTest(const ConnectionRecord& record) c
   return finish();
 }
 
-Result<ResolvedSql> ConnectionService::ResolveSql(std::string_view name,
-                                                  const auth::Actor& actor) {
+Result<ResolvedSql> ConnectionService::ResolveSql(std::string_view name, const auth::Actor& actor) {
   auto found = store_.Connections().FindByName(name);
   if (!found.ok()) return std::move(found).error();
   if (!found->has_value()) return Error::NotFound(fmt::format("no connection named '{}'", name));
   const KindSpec* kind = FindKind((*found)->kind);
   if (kind == nullptr || !kind->is_sql) {
-    return Error::Validation("config.connection",
-                             fmt::format("connection '{}' is a {} connection, not a database",
-                                         name, (*found)->kind));
+    return Error::Validation(
+        "config.connection",
+        fmt::format("connection '{}' is a {} connection, not a database", name, (*found)->kind));
   }
   ResolvedSql resolved;
   auto endpoint = Endpoint(**found, &resolved.secret_values);
@@ -323,9 +322,9 @@ Result<std::filesystem::path> ConnectionService::ResolveStorage(std::string_view
     return Error::NotFound(fmt::format("no storage connection named '{}'", name));
   }
   if ((*found)->kind != "storage") {
-    return Error::Validation("config.output.storage",
-                             fmt::format("connection '{}' is a {} connection, not a storage",
-                                         name, (*found)->kind));
+    return Error::Validation(
+        "config.output.storage",
+        fmt::format("connection '{}' is a {} connection, not a storage", name, (*found)->kind));
   }
   auto folder = StorageFolder(**found);
   if (!folder.ok()) return std::move(folder).error();

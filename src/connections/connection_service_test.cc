@@ -49,8 +49,7 @@ class ConnectionServiceTest : public ::testing::Test {
     std::filesystem::create_directories(dir_.path() / "sqlite");
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open((dir_.path() / "sqlite" / relative).c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE t (x INTEGER)", nullptr, nullptr, nullptr),
-              SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE t (x INTEGER)", nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
   }
 
@@ -227,8 +226,8 @@ TEST_F(ConnectionServiceTest, TestsASqliteConnection) {
 
   // A draft pointing at a missing file is a failed test, not an error.
   auto draft = service_->TestDraft(
-      {{"name", "crm2"}, {"kind", "sqlite"}, {"settings", {{"path", "missing.db"}}}},
-      std::nullopt, actor_);
+      {{"name", "crm2"}, {"kind", "sqlite"}, {"settings", {{"path", "missing.db"}}}}, std::nullopt,
+      actor_);
   ASSERT_TRUE(draft.ok()) << draft.error().message;
   EXPECT_FALSE(draft->ok);
   EXPECT_FALSE(draft->message.empty());

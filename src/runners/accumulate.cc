@@ -19,7 +19,9 @@ bool Digits(std::string_view text, std::size_t at, std::size_t count, std::strin
   return true;
 }
 
-std::string Joined(const std::vector<std::string>& names) { return fmt::format("{}", fmt::join(names, ", ")); }
+std::string Joined(const std::vector<std::string>& names) {
+  return fmt::format("{}", fmt::join(names, ", "));
+}
 
 }  // namespace
 
@@ -47,9 +49,9 @@ Result<std::vector<std::size_t>> ColumnIndexes(std::span<const rows::Column> col
     if (it == columns.end()) {
       std::vector<std::string> known;
       for (const auto& column : columns) known.push_back(column.name);
-      return Error::Validation(std::string(field),
-                               fmt::format("the query returns no column '{}'; it returns: {}",
-                                           name, Joined(known)));
+      return Error::Validation(
+          std::string(field),
+          fmt::format("the query returns no column '{}'; it returns: {}", name, Joined(known)));
     }
     indexes.push_back(static_cast<std::size_t>(it - columns.begin()));
   }
@@ -107,11 +109,11 @@ namespace {
 
 // Fills `cells` from the reader's current record; NULL per null_text (see CopyAllRows).
 Status RecordCells(const datasets::CsvRecord& record, const formats::CsvOptions& options,
-                   std::size_t column_count, std::string_view what, std::vector<rows::Cell>& cells) {
+                   std::size_t column_count, std::string_view what,
+                   std::vector<rows::Cell>& cells) {
   if (record.fields.size() != column_count) {
     return Error::InvalidArgument(fmt::format("{}: row {} has {} fields, expected {}", what,
-                                              record.row + 1, record.fields.size(),
-                                              column_count));
+                                              record.row + 1, record.fields.size(), column_count));
   }
   cells.clear();
   for (const auto& field : record.fields) {
@@ -136,10 +138,9 @@ Result<MergeCounts> CopyKeptRows(const std::string& path, const formats::CsvOpti
     return std::move(reader).error();
   }
   std::vector<rows::Cell> cells;
-  const std::string_view date_format =
-      rule.date_column && columns[*rule.date_column].type == rows::ColumnType::kTimestamp
-          ? std::string_view(options.timestamp_format)
-          : std::string_view(options.date_format);
+  const bool timestamps =
+      rule.date_column && columns[*rule.date_column].type == rows::ColumnType::kTimestamp;
+  const std::string& date_format = timestamps ? options.timestamp_format : options.date_format;
   bool first = true;
   while (true) {
     auto next = (*reader)->Next();

@@ -36,9 +36,9 @@ Result<std::vector<std::size_t>> ColumnIndexes(std::span<const rows::Column> col
 std::optional<std::string> CanonicalDate(std::string_view text, std::string_view format);
 
 // Streams the rows of the existing file `path` (CSV written with `options`, header included)
-// that `rule` keeps into `out`, as text cells exactly as written; `columns` are the query's. kValidation when the file's header differs from the columns (the query changed:
-// export once in overwrite mode), kInvalidArgument when the file cannot be parsed.
-// Returns {kept, replaced}.
+// that `rule` keeps into `out`, as text cells exactly as written; `columns` are the query's.
+// kValidation when the file's header differs from the columns (the query changed: export once in
+// overwrite mode), kInvalidArgument when the file cannot be parsed. Returns {kept, replaced}.
 struct MergeCounts {
   std::uint64_t kept = 0;
   std::uint64_t replaced = 0;

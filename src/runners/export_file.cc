@@ -17,7 +17,10 @@ Result<std::unique_ptr<ExportFile>> ExportFile::Create(const storage::LocalStora
 
 ExportFile::ExportFile(const storage::LocalStorage& storage,
                        std::unique_ptr<storage::AtomicFile> file, formats::CsvOptions options)
-    : storage_(storage), file_(std::move(file)), hashing_(*file_), writer_(hashing_, options) {}
+    : storage_(storage),
+      file_(std::move(file)),
+      hashing_(*file_),
+      writer_(hashing_, std::move(options)) {}
 
 Status ExportFile::IndexingSink::Begin(std::span<const rows::Column> columns) {
   file_.columns_.assign(columns.begin(), columns.end());

@@ -21,7 +21,7 @@ std::string HashingSink::HexDigest() {
   unsigned int length = 0;
   EVP_DigestFinal_ex(context_, digest, &length);
   std::string hex;
-  hex.reserve(length * 2);
+  hex.reserve(std::size_t{length} * 2);
   for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
   return hex;
 }

@@ -50,7 +50,7 @@ struct BridgeGuard {
 };
 
 std::string PeriodText(const date::year_month_day& day, Period period) {
-  const std::string full = FormatDate(day);
+  std::string full = FormatDate(day);
   switch (period) {
     case Period::kDay:
       return full;
@@ -77,7 +77,7 @@ storage::TemplateValues PathValues(const SqlExportConfig& config, const std::str
 std::string ContentType(const formats::CsvOptions& options) {
   if (options.gzip) return "application/gzip";
   return options.encoding == formats::CsvEncoding::kWindows1252 ? "text/csv; charset=windows-1252"
-                                                                 : "text/csv; charset=utf-8";
+                                                                : "text/csv; charset=utf-8";
 }
 
 nlohmann::json ColumnsJson(const std::vector<rows::Column>& columns) {
@@ -177,8 +177,8 @@ Result<const date::time_zone*> ExportRun::Zone() const {
 
 Status ExportRun::Query(const connections::ResolvedSql& sql,
                         const std::vector<sources::BindValue>& binds, rows::RowSink& sink) {
-  const auto timeout = std::chrono::seconds(
-      sql.record.settings.value("connect_timeout_seconds", std::int64_t{10}));
+  const auto timeout =
+      std::chrono::seconds(sql.record.settings.value("connect_timeout_seconds", std::int64_t{10}));
   context_.Log("info", fmt::format("connecting to '{}' ({})", sql.record.name, sql.record.kind));
   auto session = sources::OpenSqlSession(sql.endpoint, timeout);
   if (!session.ok()) {
@@ -302,8 +302,7 @@ void ExportRun::PruneVersions() {
     return;
   }
   int removed = 0;
-  for (std::size_t i = static_cast<std::size_t>(config_.keep_versions); i < versions->size();
-       ++i) {
+  for (std::size_t i = static_cast<std::size_t>(config_.keep_versions); i < versions->size(); ++i) {
     const ArtifactRecord& old = (*versions)[i];
     auto folder = connections_.ResolveStorage(old.storage);
     if (folder.ok()) {
@@ -349,17 +348,17 @@ RunOutcome ExportRun::Run() {
   auto storage = storage::LocalStorage::Open(*folder);
   if (!storage.ok()) return RunOutcome::Failure(storage.error().message);
   if (auto resolved = storage->Resolve(path_); !resolved.ok()) {
-    return RunOutcome::Failure(fmt::format("output path '{}': {}", path_,
-                                           resolved.error().message));
+    return RunOutcome::Failure(
+        fmt::format("output path '{}': {}", path_, resolved.error().message));
   }
 
   artifact_id_ = IdGenerator(clock_).Next();
   const std::string extension = config_.csv.gzip ? ".csv.gz" : ".csv";
   kept_path_ = fmt::format(".batuta/versions/{}/{}{}", dataset_, artifact_id_, extension);
   kept_index_path_ = fmt::format(".batuta/versions/{}/{}.idx", dataset_, artifact_id_);
-  context_.Log("info", fmt::format("exporting to {}:{} (dataset '{}', dates from {})",
-                                   config_.storage, path_, dataset_,
-                                   FormatDate(dates_.window_start)));
+  context_.Log("info",
+               fmt::format("exporting to {}:{} (dataset '{}', dates from {})", config_.storage,
+                           path_, dataset_, FormatDate(dates_.window_start)));
 
   auto exported = config_.mode == ExportMode::kAccumulate ? WriteAccumulate(*storage, *binds, *sql)
                                                           : WriteOverwrite(*storage, *binds, *sql);
@@ -417,10 +416,9 @@ Status SqlExport::ValidateConfig(const nlohmann::json& config) const {
                              fmt::format("no connection named '{}'", parsed->connection));
   }
   if ((*connection)->kind == "storage") {
-    return Error::Validation(
-        "config.connection",
-        fmt::format("'{}' is a storage connection; give a database connection",
-                    parsed->connection));
+    return Error::Validation("config.connection",
+                             fmt::format("'{}' is a storage connection; give a database connection",
+                                         parsed->connection));
   }
   // The placeholders must be well-formed (unterminated literals, comments) before any run,
   // lexed as the connection's database lexes them.

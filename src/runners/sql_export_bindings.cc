@@ -31,12 +31,12 @@ std::optional<sources::BindValue> BuiltIn(const std::string& name, const RunDate
   if (name == "previous_month_end") return DateValue(name, dates.previous_month_end);
   if (name == "now") return sources::BindValue{name, ColumnType::kTimestamp, dates.now, false};
   if (name.starts_with(kDaysAgoPrefix)) {
-    const std::string_view digits = std::string_view(name).substr(kDaysAgoPrefix.size());
+    const std::string_view digits = std::string_view{name}.substr(kDaysAgoPrefix.size());
     int n = 0;
     const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-    if (error == std::errc() && end == digits.data() + digits.size() && !digits.empty() &&
-        n >= 0 && n <= kMaxDaysAgo) {
-      return DateValue(name, date::year_month_day{sys_days(dates.today) - days(n)});
+    if (error == std::errc() && end == digits.data() + digits.size() && !digits.empty() && n >= 0 &&
+        n <= kMaxDaysAgo) {
+      return DateValue(name, date::year_month_day{sys_days{dates.today} - days{n}});
     }
   }
   return std::nullopt;
@@ -85,8 +85,8 @@ RunDates ComputeRunDates(TimePoint reference, const date::time_zone& zone, int d
   const date::hh_mm_ss<std::chrono::seconds> time{local - local_day};
   RunDates dates;
   dates.today = today;
-  dates.yesterday = date::year_month_day{sys_days(today) - days(1)};
-  dates.window_start = date::year_month_day{sys_days(today) - days(days_offset)};
+  dates.yesterday = date::year_month_day{sys_days{today} - days{1}};
+  dates.window_start = date::year_month_day{sys_days{today} - days{days_offset}};
   dates.month_start = today.year() / today.month() / 1;
   const date::year_month previous = date::year_month{today.year(), today.month()} - date::months(1);
   dates.previous_month_start = previous / 1;
@@ -97,8 +97,14 @@ RunDates ComputeRunDates(TimePoint reference, const date::time_zone& zone, int d
 }
 
 std::vector<std::string> BuiltInParameterNames() {
-  return {"today",       "yesterday",           "window_start",       "month_start",
-          "now",         "previous_month_start", "previous_month_end", "days_ago_<N>"};
+  return {"today",
+          "yesterday",
+          "window_start",
+          "month_start",
+          "now",
+          "previous_month_start",
+          "previous_month_end",
+          "days_ago_<N>"};
 }
 
 Result<std::vector<sources::BindValue>> BuildBindings(
@@ -123,6 +129,7 @@ Result<std::vector<sources::BindValue>> BuildBindings(
     auto built_in = BuiltIn(name, dates);
     if (!built_in) {
       std::vector<std::string> known;
+      known.reserve(declared.size() + BuiltInParameterNames().size());
       for (const auto& p : declared) known.push_back(":" + p.name);
       for (const auto& b : BuiltInParameterNames()) known.push_back(":" + b);
       return Error::Validation(

@@ -21,9 +21,9 @@ namespace batuta::runners {
 // was meant for), otherwise the time it was queued.
 struct RunDates {
   date::year_month_day today;
-  date::year_month_day yesterday;               // seed 001's D-1
-  date::year_month_day window_start;            // today - days_offset (seed 000's days_offset)
-  date::year_month_day month_start;             // first day of today's month
+  date::year_month_day yesterday;     // seed 001's D-1
+  date::year_month_day window_start;  // today - days_offset (seed 000's days_offset)
+  date::year_month_day month_start;   // first day of today's month
   date::year_month_day previous_month_start;
   date::year_month_day previous_month_end;
   std::string now;  // "YYYY-MM-DD HH:MM:SS", local wall time of the reference

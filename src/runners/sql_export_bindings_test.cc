@@ -11,9 +11,7 @@ using std::chrono::hours;
 
 constexpr auto kStyle = sources::PlaceholderStyle::kDollarNumbered;
 
-const date::time_zone& SaoPaulo() {
-  return **scheduler::LocateZone("America/Sao_Paulo");
-}
+const date::time_zone& SaoPaulo() { return **scheduler::LocateZone("America/Sao_Paulo"); }
 
 TEST(RunDatesTest, AreComputedInTheZone) {
   // 2026-03-01 01:30 UTC is still 2026-02-28 in São Paulo (UTC-3).
@@ -48,8 +46,7 @@ TEST(BuildBindingsTest, BindsParametersAndBuiltInsByName) {
   auto binds = BuildBindings(
       "SELECT * FROM t WHERE h = :hospital AND d = :yesterday AND d > :days_ago_30 "
       "AND n < :limit AND s = ':not_a_parameter' -- :neither\n AND x::text = :hospital",
-      kStyle,
-      {{"hospital", "HMS'; DROP TABLE t; --"}, {"limit", 5}}, {hospital, limit}, dates);
+      kStyle, {{"hospital", "HMS'; DROP TABLE t; --"}, {"limit", 5}}, {hospital, limit}, dates);
   ASSERT_TRUE(binds.ok()) << binds.error().message;
   std::map<std::string, sources::BindValue> by_name;
   for (const auto& bind : *binds) by_name[bind.name] = bind;
@@ -70,8 +67,10 @@ TEST(BuildBindingsTest, AnUnknownNameIsRefusedNamingIt) {
   EXPECT_EQ(binds.error().code, ErrorCode::kValidation);
   EXPECT_NE(binds.error().message.find(":mystery"), std::string::npos);
   EXPECT_NE(binds.error().message.find(":yesterday"), std::string::npos);
-  EXPECT_FALSE(BuildBindings("SELECT :days_ago_x", kStyle, nlohmann::json::object(), {}, dates).ok());
-  EXPECT_FALSE(BuildBindings("SELECT :days_ago_99999", kStyle, nlohmann::json::object(), {}, dates).ok());
+  EXPECT_FALSE(
+      BuildBindings("SELECT :days_ago_x", kStyle, nlohmann::json::object(), {}, dates).ok());
+  EXPECT_FALSE(
+      BuildBindings("SELECT :days_ago_99999", kStyle, nlohmann::json::object(), {}, dates).ok());
 }
 
 TEST(BuildBindingsTest, AMissingOptionalParameterIsNull) {

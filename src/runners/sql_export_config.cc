@@ -70,12 +70,10 @@ Status ParseOutput(const nlohmann::json& output, SqlExportConfig& config) {
                                "date_column (rows from :window_start on are replaced)");
     }
   } else if (!config.key.empty() || !config.date_column.empty()) {
-    return Error::Validation(config.key.empty() ? "config.output.date_column"
-                                                : "config.output.key",
+    return Error::Validation(config.key.empty() ? "config.output.date_column" : "config.output.key",
                              "only used with mode accumulate");
   }
-  if (config.mode == ExportMode::kPerPeriod &&
-      config.path.find("{period}") == std::string::npos &&
+  if (config.mode == ExportMode::kPerPeriod && config.path.find("{period}") == std::string::npos &&
       config.path.find("{date}") == std::string::npos &&
       config.path.find("{yyyy}") == std::string::npos) {
     return Error::Validation("config.output.path",
@@ -94,8 +92,8 @@ std::vector<std::string> PathPlaceholders() {
 bool IsValidDatasetName(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
   const auto allowed = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '-';
   };
   if (!std::all_of(name.begin(), name.end(), allowed)) return false;
   return name.front() != '.' && name.front() != '-' && name.front() != '_';
@@ -149,7 +147,8 @@ Result<SqlExportConfig> ParseSqlExportConfig(const nlohmann::json& config) {
   auto read_only = ReadBool(config, kPath, "read_only", true);
   if (!read_only.ok()) return std::move(read_only).error();
   parsed.read_only = *read_only;
-  auto timeout = ReadInteger(config, kPath, "statement_timeout_seconds", 1800, 0, 7 * 86400);
+  auto timeout =
+      ReadInteger(config, kPath, "statement_timeout_seconds", 1800, 0, std::int64_t{7} * 86400);
   if (!timeout.ok()) return std::move(timeout).error();
   parsed.statement_timeout_seconds = *timeout;
 

@@ -18,21 +18,20 @@ TEST(SqlExportConfigTest, FillsDefaults) {
 }
 
 TEST(SqlExportConfigTest, ReadsEveryField) {
-  auto config = ParseSqlExportConfig(
-      {{"connection", "dw"},
-       {"query", "SELECT 1"},
-       {"timezone", "America/Sao_Paulo"},
-       {"days_offset", 3},
-       {"read_only", false},
-       {"statement_timeout_seconds", 60},
-       {"csv", {{"preset", "excel_br"}}},
-       {"output",
-        {{"storage", "files"},
-         {"path", "{dataset}/{yyyy}-{mm}.csv"},
-         {"mode", "accumulate"},
-         {"date_column", "dia"}}},
-       {"dataset", "vendas"},
-       {"keep_versions", 3}});
+  auto config = ParseSqlExportConfig({{"connection", "dw"},
+                                      {"query", "SELECT 1"},
+                                      {"timezone", "America/Sao_Paulo"},
+                                      {"days_offset", 3},
+                                      {"read_only", false},
+                                      {"statement_timeout_seconds", 60},
+                                      {"csv", {{"preset", "excel_br"}}},
+                                      {"output",
+                                       {{"storage", "files"},
+                                        {"path", "{dataset}/{yyyy}-{mm}.csv"},
+                                        {"mode", "accumulate"},
+                                        {"date_column", "dia"}}},
+                                      {"dataset", "vendas"},
+                                      {"keep_versions", 3}});
   ASSERT_TRUE(config.ok()) << config.error().message;
   EXPECT_EQ(config->timezone, "America/Sao_Paulo");
   EXPECT_EQ(config->days_offset, 3);

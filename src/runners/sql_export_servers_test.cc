@@ -19,7 +19,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const TimePoint kT0 = std::chrono::sys_days(std::chrono::year{2026} / 5 / 6) + std::chrono::hours(10);
+const TimePoint kT0 =
+    std::chrono::sys_days(std::chrono::year{2026} / 5 / 6) + std::chrono::hours(10);
 
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -44,8 +45,8 @@ class SqlExportServersTest : public ::testing::Test {
     ASSERT_TRUE(store_->Migrate().ok());
     audit_ = std::make_unique<auth::AuditTrail>(*store_, clock_);
     connections::ConnectionRoots roots{dir_.path() / "sqlite", dir_.path(), {"sqlite"}};
-    connections_ = std::make_unique<connections::ConnectionService>(*store_, key_, *audit_,
-                                                                    clock_, roots);
+    connections_ =
+        std::make_unique<connections::ConnectionService>(*store_, key_, *audit_, clock_, roots);
     ASSERT_TRUE(connections_->EnsureDefaultStorage().ok());
     type_ = std::make_unique<SqlExport>(*store_, *connections_, clock_, "UTC");
   }
@@ -55,9 +56,9 @@ class SqlExportServersTest : public ::testing::Test {
     ASSERT_TRUE(created.ok()) << created.error().message;
   }
 
-  runs::RunOutcome Export(const std::string& connection, const std::string& run_id,
-                          const std::string& query =
-                              "SELECT id, cpf, nome, saldo, visto FROM clientes ORDER BY id") {
+  runs::RunOutcome Export(
+      const std::string& connection, const std::string& run_id,
+      const std::string& query = "SELECT id, cpf, nome, saldo, visto FROM clientes ORDER BY id") {
     const nlohmann::json config = {{"connection", connection},
                                    {"query", query},
                                    {"dataset", "clientes"},
@@ -149,8 +150,8 @@ TEST_F(SqlExportServersTest, AReadOnlyExportCannotWrite) {
   auto& server = ::batuta::testing::PostgresServer::Shared();
   server.Execute(std::string(kPostgresTable));
   CreateConnection(PostgresConnection(server, server.password()));
-  auto outcome = Export("pg", "run-1",
-                        "WITH gone AS (DELETE FROM clientes RETURNING id) SELECT id FROM gone");
+  auto outcome =
+      Export("pg", "run-1", "WITH gone AS (DELETE FROM clientes RETURNING id) SELECT id FROM gone");
   ASSERT_FALSE(outcome.succeeded);
   EXPECT_NE(outcome.error.find("read-only"), std::string::npos) << outcome.error;
   EXPECT_EQ(server.Execute("SELECT count(*) FROM clientes"), "3\n");
@@ -189,9 +190,10 @@ TEST_F(SqlExportServersTest, ExportsThroughOdbc) {
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
-  CreateConnection({{"name", "odbc"},
-                    {"kind", "odbc"},
-                    {"secrets", {{"connection_string", "Driver=SQLite3;Database=" + file.string()}}}});
+  CreateConnection(
+      {{"name", "odbc"},
+       {"kind", "odbc"},
+       {"secrets", {{"connection_string", "Driver=SQLite3;Database=" + file.string()}}}});
   auto outcome = Export("odbc", "run-1", "SELECT id, cpf, nome FROM clientes ORDER BY id");
   ASSERT_TRUE(outcome.succeeded) << outcome.error;
   EXPECT_EQ(Exported(), "id,cpf,nome\n1,01234567890,Ana\n2,,Bia\n");

@@ -50,8 +50,8 @@ class SqlExportTest : public ::testing::Test {
     ASSERT_TRUE(store_->Migrate().ok());
     audit_ = std::make_unique<auth::AuditTrail>(*store_, clock_);
     connections::ConnectionRoots roots{dir_.path() / "sqlite", dir_.path(), {"sqlite"}};
-    connections_ = std::make_unique<connections::ConnectionService>(*store_, key_, *audit_,
-                                                                    clock_, roots);
+    connections_ =
+        std::make_unique<connections::ConnectionService>(*store_, key_, *audit_, clock_, roots);
     ASSERT_TRUE(connections_->EnsureDefaultStorage().ok());
     fs::create_directories(dir_.path() / "sqlite");
     Exec(R"sql(
@@ -80,7 +80,7 @@ Silva', -3.25, '2026-05-05'),
     ASSERT_EQ(rc, SQLITE_OK) << message;
   }
 
-  nlohmann::json Config(nlohmann::json patch = nlohmann::json::object()) const {
+  nlohmann::json Config(const nlohmann::json& patch = nlohmann::json::object()) const {
     nlohmann::json config = {
         {"connection", "crm"},
         {"query", "SELECT id, cpf, nome, saldo, dia FROM clientes ORDER BY id"},
@@ -165,13 +165,13 @@ TEST_F(SqlExportTest, ExportsTheRowsAsExcelBrasilCsvAndPublishesADataset) {
 TEST_F(SqlExportTest, BindsRunParametersAndBuiltInDatesInTheJobsZone) {
   // Scheduled at 2026-05-06 02:00 UTC = 2026-05-05 23:00 in São Paulo: "today" is the 5th.
   const TimePoint scheduled = std::chrono::sys_days(std::chrono::year{2026} / 5 / 6) + hours(2);
-  auto outcome = RunOnce(
-      Config({{"query",
-               "SELECT id FROM clientes WHERE dia >= :window_start AND dia <= :today "
-               "AND id <> :skip ORDER BY id"},
-              {"days_offset", 5},
-              {"csv", {{"preset", "rfc4180"}}}}),
-      "run-1", scheduled);
+  auto outcome =
+      RunOnce(Config({{"query",
+                       "SELECT id FROM clientes WHERE dia >= :window_start AND dia <= :today "
+                       "AND id <> :skip ORDER BY id"},
+                      {"days_offset", 5},
+                      {"csv", {{"preset", "rfc4180"}}}}),
+              "run-1", scheduled);
   // :skip is not declared: the run says so.
   ASSERT_FALSE(outcome.succeeded);
   EXPECT_NE(outcome.error.find(":skip"), std::string::npos) << outcome.error;
@@ -225,16 +225,15 @@ TEST_F(SqlExportTest, ADeadDatabaseFailsTheRunSayingSo) {
 }
 
 TEST_F(SqlExportTest, RegistersTheConnectionsSecretsBeforeConnecting) {
-  auto created = connections_->Create(
-      {{"name", "dw"},
-       {"kind", "postgres"},
-       {"settings",
-        {{"host", (dir_.path() / "no-server").string()},
-         {"database", "dw"},
-         {"user", "reader"},
-         {"connect_timeout_seconds", 2}}},
-       {"secrets", {{"password", "Pa55-w0rd-xyz"}}}},
-      auth::Actor::System("test"));
+  auto created = connections_->Create({{"name", "dw"},
+                                       {"kind", "postgres"},
+                                       {"settings",
+                                        {{"host", (dir_.path() / "no-server").string()},
+                                         {"database", "dw"},
+                                         {"user", "reader"},
+                                         {"connect_timeout_seconds", 2}}},
+                                       {"secrets", {{"password", "Pa55-w0rd-xyz"}}}},
+                                      auth::Actor::System("test"));
   ASSERT_TRUE(created.ok()) << created.error().message;
   testing::FakeContext* context = nullptr;
   auto outcome = RunOnce(Config({{"connection", "dw"}}), "run-1", std::nullopt, &context);
@@ -255,8 +254,9 @@ TEST_F(SqlExportTest, AccumulatesReplacingTheRowsOfTheWindow) {
   EXPECT_EQ(ReadFile(Exports() / "clientes.csv"),
             "\xEF\xBB\xBFid;nome;dia\r\n2;\"Bruno\nSilva\";05/05/2026\r\n");
   // Row 2 changes, row 4 appears; a day later the window starts 05-05.
-  Exec("UPDATE clientes SET nome = 'Bruno S.' WHERE id = 2;"
-       "INSERT INTO clientes VALUES (4, '1', 'Dora', 1, '2026-05-07');");
+  Exec(
+      "UPDATE clientes SET nome = 'Bruno S.' WHERE id = 2;"
+      "INSERT INTO clientes VALUES (4, '1', 'Dora', 1, '2026-05-07');");
   clock_.Advance(hours(24));
   auto outcome = RunOnce(config, "run-2");
   ASSERT_TRUE(outcome.succeeded) << outcome.error;
@@ -333,9 +333,9 @@ TEST_F(SqlExportTest, ACancelledRunStopsTheQueryAndKeepsThePreviousFile) {
   ASSERT_TRUE(RunOnce(Config()).succeeded);
   const std::string before = ReadFile(Exports() / "clientes.csv");
   // An endless query; cancelling at its first progress report must stop it.
-  const nlohmann::json config = Config(
-      {{"query",
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n"}});
+  const nlohmann::json config =
+      Config({{"query",
+               "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n"}});
   context_ = std::make_unique<testing::FakeContext>(clock_, config);
   context_->mutable_spec().name = "clientes";
   context_->mutable_run().id = "run-2";

@@ -44,7 +44,7 @@ class CancelToken {
  private:
   mutable std::mutex mutex_;
   mutable std::condition_variable cancelled_;
-  std::optional<CancelReason> reason_;            // guarded by mutex_
+  std::optional<CancelReason> reason_;                    // guarded by mutex_
   mutable std::vector<std::function<void()>> callbacks_;  // guarded by mutex_
 };
 

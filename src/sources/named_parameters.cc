@@ -132,8 +132,9 @@ class Rewriter {
       std::size_t end = i + 1;
       bool token = true;
       if (c == '\'') {
-        end = SkipQuoted(sql_, i, '\'',
-                         dialect_.backslash_escapes || (dialect_.postgres && IsEscapeStringPrefix(i)));
+        end = SkipQuoted(
+            sql_, i, '\'',
+            dialect_.backslash_escapes || (dialect_.postgres && IsEscapeStringPrefix(i)));
         if (end == kNone) return Unterminated("string literal", i);
       } else if (c == '"') {
         // PostgreSQL: a quoted identifier. MySQL: a string (backslash escapes) unless ANSI_QUOTES.

@@ -1,7 +1,6 @@
 #include "storage/local_storage.h"
 
 #include <gtest/gtest.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -12,6 +11,7 @@
 #include <set>
 #include <string>
 
+#include "small_tmpfs.h"
 #include "temp_dir.h"
 
 namespace batuta::storage {
@@ -312,33 +312,7 @@ TEST_F(LocalStorageTest, LongFileNamesFitTheTemporaryName) {
   EXPECT_EQ(ReadFile(storage_.root() / name), "long");
 }
 
-// A tmpfs mounted for the lifetime of the object (needs root or CAP_SYS_ADMIN).
-class SmallTmpfs {
- public:
-  SmallTmpfs(fs::path at, const char* options) : at_(std::move(at)) {
-    fs::create_directories(at_);
-    if (::mount("tmpfs", at_.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options) == 0) {
-      mounted_ = true;
-    } else {
-      error_ = std::strerror(errno);
-    }
-  }
-  ~SmallTmpfs() {
-    if (mounted_) ::umount2(at_.c_str(), MNT_DETACH);
-  }
-  SmallTmpfs(const SmallTmpfs&) = delete;
-  SmallTmpfs& operator=(const SmallTmpfs&) = delete;
-  bool mounted() const { return mounted_; }
-  std::string SkipReason() const {
-    return "cannot mount a tmpfs at " + at_.string() + " (" + error_ +
-           "): this test needs root or CAP_SYS_ADMIN";
-  }
-
- private:
-  fs::path at_;
-  bool mounted_ = false;
-  std::string error_;
-};
+using ::batuta::testing::SmallTmpfs;
 
 TEST(LocalStorageDiskTest, FullDiskIsUnavailableAndKeepsTheOldFile) {
   const testing::TempDir dir;

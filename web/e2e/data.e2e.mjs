@@ -22,8 +22,9 @@ function shot(page, name) {
 test('an admin creates and tests a storage connection', options, async () => {
   await withServerAndBrowser(async ({ server, browser }) => {
     const { page, errors } = await newPage(browser, { viewport: { width: 1280, height: 800 } });
-    await page.goto(`${server.url}/connections`);
+    await page.goto(`${server.url}/login`);
     await signIn(page, server.url);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Connections' }).click();
     await page.waitForURL(`${server.url}/connections`);
     await page.getByRole('heading', { level: 1, name: 'Connections' }).waitFor();
 
