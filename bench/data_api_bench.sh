@@ -40,7 +40,11 @@ export BATUTA_ADMIN_PASSWORD=bench-quiet-river-passphrase
 "$bin" serve --listen 127.0.0.1 --port 0 --data-dir "$work/data" --port-file "$work/port" \
   >/dev/null 2>"$work/server.log" &
 pid=$!
-for _ in $(seq 1 300); do [ -s "$work/port" ] && break; sleep 0.1; done  # start-up wait
+for _ in $(seq 1 300); do  # start-up wait, 30 s at most
+  [ -s "$work/port" ] && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
 [ -s "$work/port" ] || { echo "the server did not start:"; cat "$work/server.log"; exit 1; }
 port=$(cat "$work/port")
 base="http://127.0.0.1:$port"

@@ -89,7 +89,7 @@ class CountingSink final : public rows::RowSink {
   Status Begin(std::span<const rows::Column>) override { return Ok(); }
   Status Row(std::span<const rows::Cell> cells) override {
     ++rows_;
-    for (const auto& cell : cells) bytes_ += cell.text.size();
+    for (const auto& cell : cells) bytes_ += static_cast<std::int64_t>(cell.text.size());
     return Ok();
   }
   std::int64_t rows() const { return rows_; }

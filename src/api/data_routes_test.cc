@@ -58,7 +58,7 @@ class DataRoutesTest : public ::testing::Test {
     Json body;
     batuta::testing::HttpReply raw;
   };
-  Reply Parse(batuta::testing::HttpReply reply) {
+  Reply Parse(const batuta::testing::HttpReply& reply) {
     Reply parsed{reply.status, Json(), reply};
     if (!reply.body.empty()) parsed.body = Json::parse(reply.body, nullptr, false);
     return parsed;

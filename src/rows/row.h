@@ -59,7 +59,8 @@ struct Cell {
 // Receives a result set: Begin once with the columns, then Row per row, in order. Returning
 // an error from either stops the producer, which then returns that same error (so a full disk
 // or an unmappable character ends the query with the consumer's message).
-// Called on the producer's thread; implementations need not be thread-safe.
+// Called from one thread at a time (the producer's, or the consumer thread of a
+// runners::PipelinedSink); implementations need not be thread-safe.
 class RowSink {
  public:
   virtual ~RowSink() = default;

@@ -10,6 +10,7 @@
 #include "formats/csv_writer.h"
 #include "runners/accumulate.h"
 #include "runners/export_file.h"
+#include "runners/pipelined_sink.h"
 #include "runners/sql_export_bindings.h"
 #include "runners/sql_export_config.h"
 #include "scheduler/schedule_spec.h"
@@ -203,7 +204,10 @@ Status ExportRun::Query(const connections::ResolvedSql& sql,
     context_.ReportProgress({{"rows", rows}, {"phase", "query"}});
   };
   const auto started = std::chrono::steady_clock::now();
-  Status queried = (*session)->Query(request, sink);
+  // Receiving rows and writing them overlap: the file is written on the pipeline's thread.
+  PipelinedSink pipeline(sink);
+  Status queried = (*session)->Query(request, pipeline);
+  if (queried.ok()) queried = pipeline.Finish();
   if (!queried.ok()) {
     if (context_.cancel().Cancelled()) return Error::Unavailable("the query was cancelled");
     if (queried.error().code == ErrorCode::kValidation ||
