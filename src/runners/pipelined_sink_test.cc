@@ -45,9 +45,8 @@ TEST(PipelinedSinkTest, DeliversEveryRowInOrderOnItsOwnThread) {
     for (int i = 0; i < 100; ++i) {
       const std::string text = "v" + std::to_string(i);
       const std::string number = std::to_string(i);
-      const std::vector<rows::Cell> cells{
-          i % 7 == 0 ? rows::Cell::Null() : rows::Cell::Of(text),
-          i % 5 == 0 ? rows::Cell::Of("") : rows::Cell::Of(number)};
+      const std::vector<rows::Cell> cells{i % 7 == 0 ? rows::Cell::Null() : rows::Cell::Of(text),
+                                          i % 5 == 0 ? rows::Cell::Of("") : rows::Cell::Of(number)};
       ASSERT_TRUE(pipeline.Row(cells).ok());
     }
     ASSERT_TRUE(pipeline.Finish().ok());
