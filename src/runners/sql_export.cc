@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
+#include <thread>
 #include <utility>
 
 #include "core/id.h"
@@ -89,6 +91,19 @@ nlohmann::json ColumnsJson(const std::vector<rows::Column>& columns) {
                    {"source_type", column.source_type}});
   }
   return out;
+}
+
+// Whether to receive and write on two threads. The second thread pays off when a core is free
+// for it: always beside SQLite (the "server" is this thread) or a remote server, but a database
+// server on this machine (a unix socket or a loopback address) needs a core of its own to
+// produce the rows, and on a two-core machine three busy threads are slower than two.
+bool ShouldOverlap(const sources::SqlEndpoint& endpoint) {
+  const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
+  const bool server_here =
+      (endpoint.kind == sources::SqlKind::kPostgres || endpoint.kind == sources::SqlKind::kMysql) &&
+      (endpoint.host.empty() || endpoint.host.front() == '/' || endpoint.host == "localhost" ||
+       endpoint.host.starts_with("127.") || endpoint.host == "::1");
+  return cores >= (server_here ? 3U : 2U);
 }
 
 // Remembers the columns of a result while passing everything on.
@@ -204,10 +219,15 @@ Status ExportRun::Query(const connections::ResolvedSql& sql,
     context_.ReportProgress({{"rows", rows}, {"phase", "query"}});
   };
   const auto started = std::chrono::steady_clock::now();
-  // Receiving rows and writing them overlap: the file is written on the pipeline's thread.
-  PipelinedSink pipeline(sink);
-  Status queried = (*session)->Query(request, pipeline);
-  if (queried.ok()) queried = pipeline.Finish();
+  Status queried = Ok();
+  if (ShouldOverlap(sql.endpoint)) {
+    // Receiving rows and writing them overlap: the file is written on the pipeline's thread.
+    PipelinedSink pipeline(sink);
+    queried = (*session)->Query(request, pipeline);
+    if (queried.ok()) queried = pipeline.Finish();
+  } else {
+    queried = (*session)->Query(request, sink);
+  }
   if (!queried.ok()) {
     if (context_.cancel().Cancelled()) return Error::Unavailable("the query was cancelled");
     if (queried.error().code == ErrorCode::kValidation ||
