@@ -1,6 +1,7 @@
-// Small helpers shared by the engine benchmarks (plain programs, not google-benchmark: they
+// Small helpers shared by the benchmark programs (plain programs, not google-benchmark: they
 // measure a whole system draining work over seconds, which google-benchmark's repeated
-// iterations do not fit).
+// iterations do not fit). Header-only and free of batuta's libraries, so the SSE client,
+// which links none of them, uses it too.
 #pragma once
 
 #include <fmt/format.h>
@@ -15,25 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "runs/job_type.h"
-
 namespace batuta::bench {
-
-// Logs one line and succeeds: the cheapest run a server can have.
-class TrivialJobType final : public runs::JobType {
- public:
-  explicit TrivialJobType(std::string line) : line_(std::move(line)) {}
-  std::string_view Name() const override { return "bench.trivial"; }
-  std::string_view Description() const override { return "logs one line and succeeds"; }
-  Status ValidateConfig(const nlohmann::json&) const override { return Ok(); }
-  runs::RunOutcome Run(runs::RunContext& context) const override {
-    context.Log("info", line_);
-    return runs::RunOutcome::Success();
-  }
-
- private:
-  std::string line_;
-};
 
 // A fresh folder under $TMPDIR (or /tmp), removed with everything in it on destruction.
 class TempDir {

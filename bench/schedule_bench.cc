@@ -24,6 +24,7 @@
 
 #include "auth/audit_trail.h"
 #include "bench/bench_support.h"
+#include "bench/trivial_job_type.h"
 #include "logs/log_hub.h"
 #include "logs/secret_masker.h"
 #include "runs/engine.h"

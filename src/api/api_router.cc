@@ -20,6 +20,7 @@ http::Router BuildApiRouter(const ApiDependencies& deps) {
   AddRunRoutes(routes, deps);
   AddRunEventsRoute(routes, deps);
   AddScheduleRoutes(routes, deps);
+  AddOverviewRoute(routes, deps);
   AddConnectionRoutes(routes, deps);
   AddDatasetRoutes(routes, deps);
   AddArtifactRoutes(routes, deps);

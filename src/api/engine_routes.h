@@ -14,4 +14,7 @@ void AddRunEventsRoute(RouteTable& routes, const ApiDependencies& deps);
 // /api/v1/jobs/{id}/schedules and /api/v1/schedules (schedule_routes.cc).
 void AddScheduleRoutes(RouteTable& routes, const ApiDependencies& deps);
 
+// GET /api/v1/overview, the dashboard's home page in one call (overview_route.cc).
+void AddOverviewRoute(RouteTable& routes, const ApiDependencies& deps);
+
 }  // namespace batuta::api

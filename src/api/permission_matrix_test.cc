@@ -82,6 +82,7 @@ const std::map<RouteKey, Access>& Matrix() {
       {{"POST", "/api/v1/schedules/preview"}, kReaders},
       {{"GET", "/api/v1/runs/{id}/events"}, kReaders},
       {{"GET", "/api/v1/runs"}, kReaders},
+      {{"GET", "/api/v1/overview"}, kReaders},
       {{"GET", "/api/v1/runs/{id}"}, kReaders},
       {{"GET", "/api/v1/runs/{id}/attempts"}, kReaders},
       {{"GET", "/api/v1/runs/{id}/logs"}, kReaders},

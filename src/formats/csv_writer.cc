@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <utility>
@@ -27,6 +28,15 @@ constexpr int kGzipLevel = Z_BEST_SPEED;
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 constexpr std::string_view kUtf8Replacement = "\xEF\xBF\xBD";
+
+// Eight bytes at a time (SWAR): whether a word holds any byte equal to `byte`. The classic
+// "has zero byte" test on word ^ byte-pattern; exact for "any", which is all that is asked.
+constexpr std::uint64_t kEveryByte = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+constexpr std::uint64_t HasByte(std::uint64_t word, unsigned char byte) {
+  const std::uint64_t diff = word ^ (kEveryByte * byte);
+  return (diff - kEveryByte) & ~diff & kHighBits;
+}
 
 bool IsFormulaStart(char c) {
   return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
@@ -204,16 +214,36 @@ bool CsvWriter::WriteCell(const rows::Cell& cell, std::size_t column) {
   return WriteField(text, true, column);  // not canonical: written (and guarded) as text
 }
 
-bool CsvWriter::WriteField(std::string_view value, bool guard, std::size_t column) {
+std::uint8_t CsvWriter::Classes(std::string_view value) const {
+  // Most bytes of most fields are plain ASCII: a word without a special or high byte is
+  // skipped whole; only words holding one are looked up byte by byte.
+  const auto delimiter = static_cast<unsigned char>(options_.delimiter);
+  const auto quote = static_cast<unsigned char>(options_.quote);
   std::uint8_t classes = 0;
-  for (const char c : value) classes |= byte_class_[static_cast<unsigned char>(c)];
+  std::size_t i = 0;
+  for (; i + 8 <= value.size(); i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, value.data() + i, 8);
+    if (((word & kHighBits) | HasByte(word, delimiter) | HasByte(word, quote) |
+         HasByte(word, '\n') | HasByte(word, '\r')) == 0) {
+      continue;
+    }
+    for (std::size_t j = i; j < i + 8; ++j) {
+      classes |= byte_class_[static_cast<unsigned char>(value[j])];
+    }
+  }
+  for (; i < value.size(); ++i) classes |= byte_class_[static_cast<unsigned char>(value[i])];
+  return classes;
+}
+
+bool CsvWriter::WriteField(std::string_view value, bool guard, std::size_t column) {
+  std::uint8_t classes = Classes(value);
   std::string_view content = value;
   if ((classes & kHigh) != 0) {
     if (!Encode(value, column, content)) return false;
     if (content.data() != value.data()) {
       // Replacement characters ('?' may be the delimiter or quote) need a new look.
-      classes = 0;
-      for (const char c : content) classes |= byte_class_[static_cast<unsigned char>(c)];
+      classes = Classes(content);
     }
   }
   guard = guard && options_.formula_guard && !content.empty() && IsFormulaStart(content.front());

@@ -111,6 +111,8 @@ class CsvWriter final : public rows::RowSink {
   // Each returns false after recording the error in failure_ (state kFailed).
   bool WriteCell(const rows::Cell& cell, std::size_t column);
   bool WriteField(std::string_view value, bool guard, std::size_t column);
+  // The byte classes (kSpecial, kQuoteChar, kHigh) present in `value`, OR-ed together.
+  std::uint8_t Classes(std::string_view value) const;
   bool Encode(std::string_view value, std::size_t column, std::string_view& encoded);
   bool FailUnmappable(std::size_t column, const std::string& what);
 

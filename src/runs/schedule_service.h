@@ -40,6 +40,9 @@ class ScheduleService {
   // What a body would do, without saving: {"description": {"en","pt-BR"}, "next": [...]}.
   Result<nlohmann::json> Preview(const nlohmann::json& body, int count) const;
 
+  // The zone of schedules that name none (the server's `timezone` setting).
+  const std::string& default_timezone() const { return default_timezone_; }
+
   // The API's JSON of a schedule, with its description and next `count` fire times.
   nlohmann::json ToJson(const ScheduleRecord& schedule, int count) const;
 

@@ -44,6 +44,11 @@ struct JobFilter {
   int limit = 100;
 };
 
+struct JobCounts {
+  std::int64_t total = 0;
+  std::int64_t enabled = 0;
+};
+
 // Jobs and their version history. Thread-safe; times are given by the caller.
 class JobRepository {
  public:
@@ -70,6 +75,7 @@ class JobRepository {
   virtual Result<std::optional<JobRecord>> FindByName(std::string_view name) = 0;
   // Ordered by name.
   virtual Result<std::vector<JobRecord>> List(const JobFilter& filter) = 0;
+  virtual Result<JobCounts> Count() = 0;
 
   // kNotFound when the job or that version does not exist.
   virtual Result<JobVersionRecord> FindVersion(std::string_view job_id, std::int64_t version) = 0;

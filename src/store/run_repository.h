@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -74,6 +75,18 @@ struct RunFilter {
   int limit = 50;
 };
 
+// What the runs queued in one time window came to (RunRepository::Summarize).
+struct RunWindowSummary {
+  // Runs by status, indexed by static_cast<std::size_t>(RunStatus).
+  std::array<std::int64_t, 6> by_status{};
+  // Durations (started to finished) of the window's finished runs that started: the middle
+  // one (the lower of the two middle ones for an even count) and the longest; unset when none.
+  std::optional<std::chrono::milliseconds> median_duration;
+  std::optional<std::chrono::milliseconds> max_duration;
+
+  std::int64_t count(RunStatus status) const { return by_status[static_cast<std::size_t>(status)]; }
+};
+
 // How a worker ends a run it holds.
 struct RunCompletion {
   RunStatus status = RunStatus::kSucceeded;  // a terminal state
@@ -140,6 +153,9 @@ class RunRepository {
   virtual Result<std::vector<RunRecord>> ListAttempts(std::string_view root_run_id) = 0;
   // Runs of the job that are queued or running.
   virtual Result<std::int64_t> CountActive(std::string_view job_id) = 0;
+  // The runs queued in [queued_from, queued_to), counted by status, with their durations.
+  // Indexed by queued_at, so the dashboard can ask for one window per day.
+  virtual Result<RunWindowSummary> Summarize(TimePoint queued_from, TimePoint queued_to) = 0;
 
   // Deletes finished runs (and their logs) that finished before `finished_before`, except
   // the newest `keep_per_job` finished runs of each job. Returns how many were deleted.

@@ -238,6 +238,20 @@ TEST_P(EngineConformanceTest, DeletingAJobTakesVersionsAndSchedulesButNotRuns) {
   EXPECT_TRUE(jobs.Create(MakeJob("j2", "export")).ok());
 }
 
+TEST_P(EngineConformanceTest, CountsJobsAndEnabledJobs) {
+  auto& jobs = store_->Jobs();
+  EXPECT_EQ(jobs.Count()->total, 0);
+  EXPECT_EQ(jobs.Count()->enabled, 0);
+  ASSERT_TRUE(jobs.Create(MakeJob("j1", "alpha")).ok());
+  ASSERT_TRUE(jobs.Create(MakeJob("j2", "beta")).ok());
+  ASSERT_TRUE(jobs.Create(MakeJob("j3", "gamma")).ok());
+  ASSERT_TRUE(jobs.SetEnabled("j2", false, kT0).ok());
+  auto counts = jobs.Count();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->total, 3);
+  EXPECT_EQ(counts->enabled, 2);
+}
+
 TEST_P(EngineConformanceTest, ListsJobsByNameWithFilters) {
   auto& jobs = store_->Jobs();
   ASSERT_TRUE(jobs.Create(MakeJob("j1", "charlie", {"bi", "daily"})).ok());
@@ -908,6 +922,66 @@ TEST_P(EngineConformanceTest, CountsAJobsQueuedAndRunningRuns) {
   EXPECT_EQ(*runs.CountActive("j1"), 2);  // r2 running, r4 queued
   EXPECT_EQ(*runs.CountActive("j2"), 1);
   EXPECT_EQ(*runs.CountActive("nope"), 0);
+}
+
+TEST_P(EngineConformanceTest, SummarizesTheRunsQueuedInAWindow) {
+  auto& runs = store_->Runs();
+  // Queued in the window: r1..r5; r6 just before it, r7 at its (exclusive) end.
+  for (int i = 1; i <= 5; ++i) {
+    ASSERT_TRUE(runs.Enqueue(MakeRun(RunId(i), "j1", kT0 + minutes(i))).ok());
+  }
+  ASSERT_TRUE(runs.Enqueue(MakeRun(RunId(6), "j1", kT0 - milliseconds(1))).ok());
+  ASSERT_TRUE(runs.Enqueue(MakeRun(RunId(7), "j1", kT0 + hours(1))).ok());
+  // Claimed at kT0 + 10 min: r6, r1, r2, r3 (oldest first); r4, r5 and r7 stay queued.
+  auto claimed = runs.Claim(Request("w", kT0 + minutes(10), 4));
+  ASSERT_EQ(Ids(*claimed), (std::vector<std::string>{RunId(6), RunId(1), RunId(2), RunId(3)}));
+  const TimePoint started = kT0 + minutes(10);
+  const auto finish = [&](int index, RunStatus status, milliseconds after) {
+    const RunRecord& run = (*claimed)[index];
+    ASSERT_TRUE(runs.Finish(run.id, run.lease_token, Completion(status, started + after)).ok());
+  };
+  finish(0, RunStatus::kSucceeded, milliseconds(999'999));  // r6: outside the window
+  finish(1, RunStatus::kSucceeded, milliseconds(1'250));
+  finish(2, RunStatus::kFailed, milliseconds(40));
+  // r3 stays running; r4 is cancelled while queued (it never started: no duration).
+  ASSERT_TRUE(runs.RequestCancel(RunId(4), kT0 + minutes(11)).ok());
+
+  auto summary = runs.Summarize(kT0, kT0 + hours(1));
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  EXPECT_EQ(summary->count(RunStatus::kSucceeded), 1);
+  EXPECT_EQ(summary->count(RunStatus::kFailed), 1);
+  EXPECT_EQ(summary->count(RunStatus::kRunning), 1);
+  EXPECT_EQ(summary->count(RunStatus::kCancelled), 1);
+  EXPECT_EQ(summary->count(RunStatus::kQueued), 1);
+  EXPECT_EQ(summary->count(RunStatus::kTimedOut), 0);
+  // Two timed runs (40 ms, 1250 ms): the lower middle one, and the longest, to the millisecond.
+  EXPECT_EQ(summary->median_duration, milliseconds(40));
+  EXPECT_EQ(summary->max_duration, milliseconds(1'250));
+
+  auto empty = runs.Summarize(kT0 + hours(2), kT0 + hours(3));
+  ASSERT_TRUE(empty.ok());
+  for (const std::int64_t count : empty->by_status) EXPECT_EQ(count, 0);
+  EXPECT_FALSE(empty->median_duration.has_value());
+  EXPECT_FALSE(empty->max_duration.has_value());
+}
+
+TEST_P(EngineConformanceTest, TheMedianDurationIsTheMiddleOne) {
+  auto& runs = store_->Runs();
+  for (int i = 1; i <= 3; ++i) ASSERT_TRUE(runs.Enqueue(MakeRun(RunId(i), "j1", kT0)).ok());
+  auto claimed = runs.Claim(Request("w", kT0, 3));
+  ASSERT_EQ(claimed->size(), 3u);
+  const std::vector<milliseconds> durations{milliseconds(7), milliseconds(300'000),
+                                            milliseconds(12)};
+  for (std::size_t i = 0; i < durations.size(); ++i) {
+    const RunRecord& run = (*claimed)[i];
+    ASSERT_TRUE(
+        runs.Finish(run.id, run.lease_token, Completion(RunStatus::kSucceeded, kT0 + durations[i]))
+            .ok());
+  }
+  auto summary = runs.Summarize(kT0, kT0 + seconds(1));
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->median_duration, milliseconds(12));
+  EXPECT_EQ(summary->max_duration, milliseconds(300'000));
 }
 
 TEST_P(EngineConformanceTest, PruneKeepsTheNewestFinishedRunsOfEachJob) {

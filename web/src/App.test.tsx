@@ -39,6 +39,7 @@ describe('App', () => {
 
     expect(sentRequests(fetchMock).sort()).toEqual([
       'GET /api/v1/auth/me',
+      `GET /api/v1/overview?days=14&tz=${encodeURIComponent(Intl.DateTimeFormat().resolvedOptions().timeZone)}`,
       'GET /api/v1/version',
       'GET /readyz',
     ]);

@@ -18,6 +18,11 @@ import { DatasetsPage } from './pages/DatasetsPage';
 import { HomePage } from './pages/HomePage';
 import { LoginPage } from './pages/LoginPage';
 import { UsersPage } from './pages/UsersPage';
+import { JobEditorPage } from './pages/JobEditorPage';
+import { JobsPage } from './pages/JobsPage';
+import { RunPage } from './pages/RunPage';
+import { RunsPage } from './pages/RunsPage';
+// -- page imports of Jobs and Runs go above this line, in alphabetical order --
 
 export interface PageRoute {
   /** Route path, as React Router matches it (e.g. "/jobs" or "/jobs/:jobId"). */
@@ -33,6 +38,23 @@ export interface PageRoute {
 
 export const pageRoutes: PageRoute[] = [
   { path: '/', element: <HomePage />, nav: { label: 'home' } },
+  {
+    path: '/jobs',
+    element: <JobsPage />,
+    nav: { label: 'jobs' },
+    permission: kPermission.jobsRead,
+  },
+  { path: '/jobs/new', element: <JobEditorPage />, permission: kPermission.jobsWrite },
+  { path: '/jobs/:jobId', element: <JobEditorPage />, permission: kPermission.jobsRead },
+  // -- Jobs pages: /jobs, /jobs/new, /jobs/:jobId ... --
+  {
+    path: '/runs',
+    element: <RunsPage />,
+    nav: { label: 'runs' },
+    permission: kPermission.runsRead,
+  },
+  { path: '/runs/:runId', element: <RunPage />, permission: kPermission.runsRead },
+  // -- Runs pages: /runs, /runs/:runId ... --
   {
     path: '/datasets',
     element: <DatasetsPage />,

@@ -258,6 +258,15 @@ Result<JobVersionRecord> SqliteJobRepository::FindVersion(std::string_view job_i
   return ReadVersion(*select);
 }
 
+Result<JobCounts> SqliteJobRepository::Count() {
+  auto reader = pool_.Reader();
+  auto count = reader->Prepare("SELECT count(*), coalesce(sum(enabled), 0) FROM jobs");
+  if (!count.ok()) return std::move(count).error();
+  auto row = count->Step();
+  if (!row.ok()) return std::move(row).error();
+  return JobCounts{.total = count->ColumnInt(0), .enabled = count->ColumnInt(1)};
+}
+
 Result<std::vector<JobVersionRecord>> SqliteJobRepository::ListVersions(std::string_view job_id) {
   auto reader = pool_.Reader();
   static const std::string kSelect = fmt::format(

@@ -26,6 +26,7 @@ class SqliteJobRepository final : public JobRepository {
   Result<std::optional<JobRecord>> FindById(std::string_view id) override;
   Result<std::optional<JobRecord>> FindByName(std::string_view name) override;
   Result<std::vector<JobRecord>> List(const JobFilter& filter) override;
+  Result<JobCounts> Count() override;
   Result<JobVersionRecord> FindVersion(std::string_view job_id, std::int64_t version) override;
   Result<std::vector<JobVersionRecord>> ListVersions(std::string_view job_id) override;
 

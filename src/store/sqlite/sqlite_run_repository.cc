@@ -339,6 +339,57 @@ Result<std::int64_t> SqliteRunRepository::CountActive(std::string_view job_id) {
   return count->ColumnInt(0);
 }
 
+Result<RunWindowSummary> SqliteRunRepository::Summarize(TimePoint queued_from,
+                                                        TimePoint queued_to) {
+  auto reader = pool_.Reader();
+  RunWindowSummary summary;
+  auto counts = reader->Prepare(
+      "SELECT status, count(*) FROM runs WHERE queued_at >= ?1 AND queued_at < ?2 "
+      "GROUP BY status");
+  if (!counts.ok()) return std::move(counts).error();
+  BATUTA_RETURN_IF_ERROR(BindTime(*counts, 1, queued_from));
+  BATUTA_RETURN_IF_ERROR(BindTime(*counts, 2, queued_to));
+  while (true) {
+    auto row = counts->Step();
+    if (!row.ok()) return std::move(row).error();
+    if (!*row) break;
+    const auto status = ParseRunStatus(counts->ColumnText(0));
+    if (!status) return Error::Internal("a stored run has an unknown status");
+    summary.by_status[static_cast<std::size_t>(*status)] = counts->ColumnInt(1);
+  }
+
+  // Stored times are RFC 3339 text with milliseconds, which julianday() reads; rounding its
+  // day fraction back to milliseconds is exact for the store's years (< 2^53 ms).
+  constexpr std::string_view kDurations =
+      "SELECT CAST(round((julianday(finished_at) - julianday(started_at)) * 86400000.0) "
+      "AS INTEGER) AS duration_ms FROM runs "
+      "WHERE queued_at >= ?1 AND queued_at < ?2 AND finished_at IS NOT NULL "
+      "AND started_at IS NOT NULL";
+  static const std::string kSpread =
+      fmt::format("SELECT count(*), max(duration_ms) FROM ({})", kDurations);
+  auto spread = reader->Prepare(kSpread);
+  if (!spread.ok()) return std::move(spread).error();
+  BATUTA_RETURN_IF_ERROR(BindTime(*spread, 1, queued_from));
+  BATUTA_RETURN_IF_ERROR(BindTime(*spread, 2, queued_to));
+  auto spread_row = spread->Step();
+  if (!spread_row.ok()) return std::move(spread_row).error();
+  const std::int64_t timed = spread->ColumnInt(0);
+  if (timed == 0) return summary;
+  summary.max_duration = std::chrono::milliseconds(spread->ColumnInt(1));
+
+  static const std::string kMiddle =
+      fmt::format("{} ORDER BY duration_ms LIMIT 1 OFFSET ?3", kDurations);
+  auto middle = reader->Prepare(kMiddle);
+  if (!middle.ok()) return std::move(middle).error();
+  BATUTA_RETURN_IF_ERROR(BindTime(*middle, 1, queued_from));
+  BATUTA_RETURN_IF_ERROR(BindTime(*middle, 2, queued_to));
+  BATUTA_RETURN_IF_ERROR(middle->Bind(3, (timed - 1) / 2));
+  auto middle_row = middle->Step();
+  if (!middle_row.ok()) return std::move(middle_row).error();
+  if (*middle_row) summary.median_duration = std::chrono::milliseconds(middle->ColumnInt(0));
+  return summary;
+}
+
 Result<std::int64_t> SqliteRunRepository::Prune(TimePoint finished_before, int keep_per_job) {
   auto writer = pool_.Writer();
   // Ranks each job's finished runs newest first (ties by id) and deletes those past the

@@ -31,6 +31,7 @@ class SqliteRunRepository final : public RunRepository {
   Result<std::vector<RunRecord>> List(const RunFilter& filter) override;
   Result<std::vector<RunRecord>> ListAttempts(std::string_view root_run_id) override;
   Result<std::int64_t> CountActive(std::string_view job_id) override;
+  Result<RunWindowSummary> Summarize(TimePoint queued_from, TimePoint queued_to) override;
   Result<std::int64_t> Prune(TimePoint finished_before, int keep_per_job) override;
 
  private:

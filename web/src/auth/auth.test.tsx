@@ -118,7 +118,16 @@ describe('navigation by permission', () => {
     const links = within(nav)
       .getAllByRole('link')
       .map((a) => a.textContent);
-    expect(links).toEqual(['Home', 'Datasets', 'Connections', 'API keys', 'Users', 'Audit log']);
+    expect(links).toEqual([
+      'Home',
+      'Jobs',
+      'Runs',
+      'Datasets',
+      'Connections',
+      'API keys',
+      'Users',
+      'Audit log',
+    ]);
     expect(screen.getByTestId('current-user-name').textContent).toBe('admin');
     expect(screen.getByTestId('current-user-role').textContent).toBe('Admin');
     expect(screen.getByRole('link', { name: 'Signed in as admin Admin' })).toBeTruthy();
@@ -134,7 +143,7 @@ describe('navigation by permission', () => {
     const links = within(nav)
       .getAllByRole('link')
       .map((a) => a.textContent);
-    expect(links).toEqual(['Home', 'Datasets', 'API keys']);
+    expect(links).toEqual(['Home', 'Jobs', 'Runs', 'Datasets', 'API keys']);
     expect(screen.getByTestId('current-user-name').textContent).toBe('Vera');
     expect(screen.getByTestId('current-user-role').textContent).toBe('Viewer');
   });

@@ -9,6 +9,10 @@ export const kPermission = {
   connectionsRead: 'connections.read',
   connectionsWrite: 'connections.write',
   datasetsRead: 'datasets.read',
+  jobsRead: 'jobs.read',
+  jobsWrite: 'jobs.write',
+  runsRead: 'runs.read',
+  runsTrigger: 'runs.trigger',
 } as const;
 
 /** True when `me` holds `permission`; always true for no permission. */

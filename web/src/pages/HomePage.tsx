@@ -1,4 +1,7 @@
 import { useReadiness, useVersion } from '../api/hooks';
+import { hasPermission, kPermission } from '../auth/permissions';
+import { useSignedIn } from '../auth/session';
+import { HomeOverview } from '../components/HomeOverview';
 import { errorText } from '../components/errors';
 import { useI18n } from '../i18n';
 
@@ -58,13 +61,19 @@ function ReadinessValue() {
   );
 }
 
+/**
+ * Home: the overview of jobs and runs (for callers who may read runs), then a small box with
+ * the server's version and readiness, which works even when the overview cannot be loaded.
+ */
 export function HomePage() {
   const { m } = useI18n();
+  const me = useSignedIn();
   return (
     <section className="page">
       <h1>batuta</h1>
       <p className="lead">{m.home.lead}</p>
-      <div className="card">
+      {hasPermission(me, kPermission.runsRead) ? <HomeOverview /> : null}
+      <div className="card" data-testid="server-box">
         <h2>{m.home.server}</h2>
         <dl className="facts">
           <dt>{m.home.version}</dt>
