@@ -104,6 +104,10 @@ Status CsvWriter::Begin(std::span<const rows::Column> columns) {
   byte_class_[static_cast<unsigned char>(options_.quote)] = kSpecial | kQuoteChar;
   byte_class_['\r'] = kSpecial;
   byte_class_['\n'] = kSpecial;
+  const auto plain = [this](const DateTimeFormat& format) {
+    return Classes(format.literal_bytes()) == 0;
+  };
+  plain_formats_ = {plain(*date_format_), plain(*time_format_), plain(*timestamp_format_)};
 
   null_field_ = options_.encoding == CsvEncoding::kWindows1252 ? ToWindows1252(options_.null_text)
                                                                : options_.null_text;
@@ -189,6 +193,7 @@ bool CsvWriter::WriteCell(const rows::Cell& cell, std::size_t column) {
   }
   const std::string_view text = cell.text;
   const DateTimeFormat* format = nullptr;
+  bool plain = false;
   switch (columns_[column].render) {
     case Render::kText:
       return WriteField(text, true, column);
@@ -201,17 +206,33 @@ bool CsvWriter::WriteCell(const rows::Cell& cell, std::size_t column) {
       return WriteField(rendered_, false, column);
     case Render::kDate:
       format = &*date_format_;
+      plain = plain_formats_[0];
       break;
     case Render::kTime:
       format = &*time_format_;
+      plain = plain_formats_[1];
       break;
     case Render::kTimestamp:
       format = &*timestamp_format_;
+      plain = plain_formats_[2];
       break;
   }
-  rendered_.clear();
-  if (format->Render(text, rendered_)) return WriteField(rendered_, false, column);
-  return WriteField(text, true, column);  // not canonical: written (and guarded) as text
+  // Rendered straight into the buffer: a rendering is digits and the format's literals, so
+  // when those need no quoting (plain_formats_) only spaces at the ends and a clash with the
+  // NULL text can call for it; those go the general way.
+  char* out = Reserve(format->MaxRenderedSize(text.size()));
+  const std::size_t written = format->RenderTo(text, out);
+  if (written == DateTimeFormat::kNotCanonical) {
+    return WriteField(text, true, column);  // not canonical: written (and guarded) as text
+  }
+  const std::string_view rendering(out, written);
+  if (plain && written != 0 && !IsSpace(rendering.front()) && !IsSpace(rendering.back()) &&
+      rendering != null_field_) {
+    used_ += written;
+    return true;
+  }
+  rendered_.assign(rendering);
+  return WriteField(rendered_, false, column);
 }
 
 std::uint8_t CsvWriter::Classes(std::string_view value) const {

@@ -129,6 +129,9 @@ class CsvWriter final : public rows::RowSink {
   std::optional<DateTimeFormat> date_format_;
   std::optional<DateTimeFormat> time_format_;
   std::optional<DateTimeFormat> timestamp_format_;
+  // Per format (date, time, timestamp): its literals need no quoting and no encoding, so a
+  // rendering can go straight into the buffer.
+  std::array<bool, 3> plain_formats_{};
   std::vector<Target> columns_;
   // Per byte: kSpecial, kQuoteChar, kHigh (see csv_writer.cc).
   std::array<std::uint8_t, 256> byte_class_{};

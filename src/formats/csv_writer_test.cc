@@ -325,6 +325,30 @@ TEST(CsvWriter, QuotesLeadingAndTrailingSpace) {
   EXPECT_EQ(WriteCsv({}, table), "a\r\n\" a\"\r\n\"a \"\r\n\"\ta\"\r\na b\r\n\" \"\r\n");
 }
 
+// Dates and times are rendered straight into the output when the format's literals need no
+// quoting; these are the cases where they do, or where the rendering must still be quoted.
+TEST(CsvWriter, RenderedDatesAreQuotedWhenTheyNeedIt) {
+  Table table;
+  table.columns = {{"d", ColumnType::kDate, ""},
+                   {"t", ColumnType::kTime, ""},
+                   {"ts", ColumnType::kTimestamp, ""}};
+  table.rows = {{"2024-01-02", "10:11:12.5", "2024-01-02 10:11:12"}, {"2024-13", "x", "y"}};
+  CsvOptions options;
+  options.delimiter = ';';
+  options.date_format = "%d;%m;%Y";       // the delimiter in a literal
+  options.time_format = " %H:%M:%S.%f";   // a leading space
+  options.timestamp_format = "%Y-%m-%d";  // the NULL text, below
+  options.null_text = "2024-01-02";
+  EXPECT_EQ(WriteCsv(options, table),
+            "d;t;ts\r\n\"02;01;2024\";\" 10:11:12.5\";\"2024-01-02\"\r\n2024-13;x;y\r\n");
+  // The plain case: digits and a plain literal go as they are.
+  CsvOptions plain;
+  plain.date_format = "%d/%m/%Y";
+  plain.time_format = "%Hh%M";
+  EXPECT_EQ(WriteCsv(plain, table),
+            "d,t,ts\r\n02/01/2024,10h11,2024-01-02 10:11:12\r\n2024-13,x,y\r\n");
+}
+
 TEST(CsvWriter, ReplacementCharacterThatIsTheDelimiterIsQuoted) {
   Table table;
   table.columns = {{"a", ColumnType::kText, ""}};

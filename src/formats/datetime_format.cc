@@ -1,6 +1,7 @@
 #include "formats/datetime_format.h"
 
 #include <cstddef>
+#include <cstring>
 #include <utility>
 
 namespace batuta::formats {
@@ -121,52 +122,65 @@ Result<DateTimeFormat> DateTimeFormat::Compile(std::string_view format, Kind kin
 }
 
 bool DateTimeFormat::Render(std::string_view canonical, std::string& out) const {
+  const std::size_t start = out.size();
+  out.resize(start + MaxRenderedSize(canonical.size()));
+  const std::size_t written = RenderTo(canonical, out.data() + start);
+  out.resize(written == kNotCanonical ? start : start + written);
+  return written != kNotCanonical;
+}
+
+std::size_t DateTimeFormat::RenderTo(std::string_view canonical, char* out) const {
   std::size_t time_at = 0;
   switch (kind_) {
     case Kind::kDate:
-      if (canonical.size() != 10 || !IsCanonicalDate(canonical)) return false;
+      if (canonical.size() != 10 || !IsCanonicalDate(canonical)) return kNotCanonical;
       break;
     case Kind::kTime:
-      if (!IsCanonicalTime(canonical)) return false;
+      if (!IsCanonicalTime(canonical)) return kNotCanonical;
       break;
     case Kind::kTimestamp:
       if (canonical.size() < 19 || !IsCanonicalDate(canonical) ||
           (canonical[10] != ' ' && canonical[10] != 'T') ||
           !IsCanonicalTime(canonical.substr(11))) {
-        return false;
+        return kNotCanonical;
       }
       time_at = 11;
       break;
   }
+  char* next = out;
+  const auto copy = [&next](std::string_view text) {
+    std::memcpy(next, text.data(), text.size());
+    next += text.size();
+  };
   for (const Piece& piece : pieces_) {
     switch (piece.part) {
       case Part::kLiteral:
-        out.append(piece.literal);
+        copy(piece.literal);
         break;
       case Part::kYear:
-        out.append(canonical.substr(0, 4));
+        copy(canonical.substr(0, 4));
         break;
       case Part::kMonth:
-        out.append(canonical.substr(5, 2));
+        copy(canonical.substr(5, 2));
         break;
       case Part::kDay:
-        out.append(canonical.substr(8, 2));
+        copy(canonical.substr(8, 2));
         break;
       case Part::kHour:
-        out.append(canonical.substr(time_at, 2));
+        copy(canonical.substr(time_at, 2));
         break;
       case Part::kMinute:
-        out.append(canonical.substr(time_at + 3, 2));
+        copy(canonical.substr(time_at + 3, 2));
         break;
       case Part::kSecond:
-        out.append(canonical.substr(time_at + 6, 2));
+        copy(canonical.substr(time_at + 6, 2));
         break;
       case Part::kFraction:
-        if (canonical.size() > time_at + 9) out.append(canonical.substr(time_at + 9));
+        if (canonical.size() > time_at + 9) copy(canonical.substr(time_at + 9));
         break;
     }
   }
-  return true;
+  return static_cast<std::size_t>(next - out);
 }
 
 }  // namespace batuta::formats

@@ -32,6 +32,18 @@ class DateTimeFormat {
   // date and time).
   bool Render(std::string_view canonical, std::string& out) const;
 
+  // Render into `out`, which has room for MaxRenderedSize(canonical.size()) bytes. Returns the
+  // bytes written, or kNotCanonical (nothing written that counts).
+  static constexpr std::size_t kNotCanonical = static_cast<std::size_t>(-1);
+  std::size_t RenderTo(std::string_view canonical, char* out) const;
+  // The most bytes RenderTo writes for a canonical value of `canonical_size` bytes.
+  std::size_t MaxRenderedSize(std::size_t canonical_size) const {
+    return literal_bytes_ + parts_ * canonical_size;
+  }
+  // Every byte the format itself adds (its literals), for callers that must know whether a
+  // rendering can contain a given byte (digits are the only other bytes in it).
+  const std::string& literal_bytes() const { return literals_; }
+
   Kind kind() const { return kind_; }
 
  private:
@@ -41,10 +53,22 @@ class DateTimeFormat {
     std::string literal;
   };
 
-  DateTimeFormat(Kind kind, std::vector<Piece> pieces) : kind_(kind), pieces_(std::move(pieces)) {}
+  DateTimeFormat(Kind kind, std::vector<Piece> pieces) : kind_(kind), pieces_(std::move(pieces)) {
+    for (const Piece& piece : pieces_) {
+      if (piece.part == Part::kLiteral) {
+        literals_ += piece.literal;
+      } else {
+        ++parts_;
+      }
+    }
+    literal_bytes_ = literals_.size();
+  }
 
   Kind kind_;
   std::vector<Piece> pieces_;
+  std::string literals_;  // all literal pieces, concatenated
+  std::size_t literal_bytes_ = 0;
+  std::size_t parts_ = 0;  // pieces that copy part of the value
 };
 
 }  // namespace batuta::formats

@@ -96,9 +96,10 @@ Status PostgresRowReader::Begin(const PGresult* result) {
   return sink_.Begin(columns);
 }
 
-Status PostgresRowReader::Deliver(const PGresult* result, int first, int end) {
+Status PostgresRowReader::Deliver(const PGresult* result) {
   BATUTA_RETURN_IF_ERROR(Begin(result));
-  for (int row = first; row < end; ++row) {
+  const int row_count = PQntuples(result);
+  for (int row = 0; row < row_count; ++row) {
     for (std::size_t i = 0; i < cells_.size(); ++i) {
       const int column = static_cast<int>(i);
       if (PQgetisnull(result, row, column)) {
@@ -107,7 +108,6 @@ Status PostgresRowReader::Deliver(const PGresult* result, int first, int end) {
       }
       std::string_view text(PQgetvalue(result, row, column),
                             static_cast<std::size_t>(PQgetlength(result, row, column)));
-      value_bytes_ += text.size();
       switch (conversions_[i]) {
         case Conversion::kAsIs:
           break;

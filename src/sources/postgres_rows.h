@@ -14,7 +14,7 @@ namespace batuta::sources {
 // Hands the rows of PostgreSQL text-format results to a RowSink: the columns (names, types
 // from the built-in type OIDs) once, from the first result, then every row as canonical cells
 // (rows/row.h: booleans true/false, timestamps without their UTC offset, bytea as hex digits).
-// The results may be one per row (single-row mode) or one per batch (a cursor's FETCH).
+// The results may hold one row (single-row mode) or many.
 class PostgresRowReader {
  public:
   // How one column's text becomes its canonical form (defined in postgres_rows.cc).
@@ -27,14 +27,10 @@ class PostgresRowReader {
   Status Begin(const PGresult* result);
   // Begins if needed, then delivers every row of `result`, reporting progress every
   // request.progress_every rows. Returns the sink's first error (and delivers nothing more).
-  Status Deliver(const PGresult* result) { return Deliver(result, 0, PQntuples(result)); }
-  // The same for rows [first, end) of `result`.
-  Status Deliver(const PGresult* result, int first, int end);
+  Status Deliver(const PGresult* result);
 
   bool begun() const { return begun_; }
   std::uint64_t delivered() const { return delivered_; }
-  // Bytes of the values delivered so far (for sizing the next batch).
-  std::uint64_t value_bytes() const { return value_bytes_; }
 
  private:
   rows::RowSink& sink_;
@@ -43,7 +39,6 @@ class PostgresRowReader {
   std::vector<rows::Cell> cells_;
   bool begun_ = false;
   std::uint64_t delivered_ = 0;
-  std::uint64_t value_bytes_ = 0;
 };
 
 }  // namespace batuta::sources

@@ -4,7 +4,6 @@
 #include <poll.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -28,17 +27,6 @@ using rows::ColumnType;
 // sent again this often: one sent while the backend was still reading the statement is ignored
 // by the server.
 constexpr int kCancelResendMs = 500;
-
-// Read-only queries are read through a cursor, a batch of rows per FETCH: one PGresult per
-// batch instead of one per row (libpq's single-row mode), with the next batch asked for
-// before the current one is delivered. Batches aim at kBatchBytes of values, so memory stays
-// bounded whatever the row width: at most two batches are held (one received, one arriving).
-constexpr std::string_view kCursorName = "batuta_rows";
-constexpr std::string_view kDeclareCursor = "DECLARE batuta_rows NO SCROLL CURSOR FOR ";
-constexpr int kFirstBatchRows = 64;  // before any width is known: small, rows may be wide
-constexpr int kMaxBatchRows = 20000;
-constexpr std::uint64_t kBatchBytes = 2U << 20U;
-constexpr int kRowsBetweenReads = 256;
 
 struct ResultDeleter {
   void operator()(PGresult* result) const { PQclear(result); }
@@ -87,53 +75,6 @@ bool IsUnavailableState(std::string_view state) {
   return state.starts_with("08") || state.starts_with("57P") || state == "53300";
 }
 
-// True when `sql` starts (after spaces, comments and opening parentheses) with a keyword a
-// cursor can be declared for: SELECT, WITH, VALUES or TABLE. A WITH holding a data-modifying
-// statement is refused by DECLARE, which only matters outside read-only mode, where no cursor
-// is used.
-bool IsPlainQuery(std::string_view sql) {
-  std::size_t i = 0;
-  while (i < sql.size()) {
-    const char c = sql[i];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(') {
-      ++i;
-    } else if (sql.substr(i, 2) == "--") {
-      const std::size_t end = sql.find('\n', i);
-      i = end == std::string_view::npos ? sql.size() : end + 1;
-    } else if (sql.substr(i, 2) == "/*") {
-      const std::size_t end = sql.find("*/", i + 2);
-      if (end == std::string_view::npos) return false;
-      i = end + 2;
-    } else {
-      break;
-    }
-  }
-  std::size_t end = i;
-  while (end < sql.size() && std::isalpha(static_cast<unsigned char>(sql[end])) != 0) ++end;
-  std::string keyword(sql.substr(i, end - i));
-  std::transform(keyword.begin(), keyword.end(), keyword.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return keyword == "select" || keyword == "with" || keyword == "values" || keyword == "table";
-}
-
-// The rows of the next FETCH: about kBatchBytes of values at the average row width, which is
-// measured on `fetched` (the batch about to be delivered) until rows have been delivered.
-int NextBatchRows(const PostgresRowReader& reader, const PGresult* fetched) {
-  std::uint64_t bytes = reader.value_bytes();
-  std::uint64_t rows = reader.delivered();
-  if (rows == 0) {
-    rows = static_cast<std::uint64_t>(PQntuples(fetched));
-    for (int row = 0; row < PQntuples(fetched); ++row) {
-      for (int column = 0; column < PQnfields(fetched); ++column) {
-        bytes += static_cast<std::uint64_t>(PQgetlength(fetched, row, column));
-      }
-    }
-  }
-  const std::uint64_t per_row =
-      std::max<std::uint64_t>(1, bytes / std::max<std::uint64_t>(1, rows));
-  return static_cast<int>(std::clamp<std::uint64_t>(kBatchBytes / per_row, 1, kMaxBatchRows));
-}
-
 void IgnoreNotice(void* /*arg*/, const char* /*message*/) {}
 
 class PostgresSession final : public SqlSession {
@@ -168,30 +109,13 @@ class PostgresSession final : public SqlSession {
   // Reconnects a session whose connection broke (server restart, network), with the same
   // parameters.
   Status EnsureConnected();
-  // The session settings of the query; with `savepoint`, also a savepoint to return to when
-  // the statement cannot be declared as a cursor.
-  Status RunPrelude(const QueryRequest& request, bool savepoint);
-  // Runs the statement into `sink`: through a cursor when `use_cursor` and the statement can
-  // be declared as one, otherwise in single-row mode.
+  Status RunPrelude(const QueryRequest& request);
   Status Stream(const RewrittenSql& rewritten, const std::vector<const char*>& values,
-                const QueryRequest& request, bool use_cursor, rows::RowSink& sink);
-  // DECLAREs the cursor (the values bound). False when the server refused it for this
-  // statement: the transaction is back at the savepoint, and the statement should run as it
-  // is, so that any error it has is reported in its own terms.
-  Result<bool> DeclareCursor(const RewrittenSql& rewritten, const std::vector<const char*>& values,
-                             const QueryRequest& request);
-  // FETCHes the declared cursor in batches, one batch ahead (see kCursorName).
-  Status FetchCursor(const QueryRequest& request, rows::RowSink& sink);
-  Status SendFetch(int rows);
-  // Delivers the rows of `batch`, reading the socket every kRowsBetweenReads rows.
-  Status DeliverReading(PostgresRowReader& reader, const PGresult* batch);
-  // Waits for the statement sent last to complete: its result when it has `expected` status,
-  // otherwise its error.
-  Result<PgResult> Complete(const QueryRequest& request, ExecStatusType expected);
+                const QueryRequest& request, rows::RowSink& sink);
   // The next result of the running statement. Waits on the socket rather than inside libpq so
-  // a pending cancel can be sent again (see kCancelResendMs), and cancels the statement when
-  // the query has run longer than its timeout (a cursor's FETCHes are statements of their own,
-  // so the server's statement_timeout alone would not bound the whole query).
+  // a pending cancel can be sent again (see kCancelResendMs), and cancels the statement once
+  // the query has run longer than its timeout: a backstop for the server's statement_timeout,
+  // which a pooler or a server setting can defeat.
   PgResult NextResult(const QueryRequest& request);
   void EndTransaction(bool read_only);
   Error StatementError(const PGresult* result, const QueryRequest& request) const;
@@ -244,7 +168,7 @@ Status PostgresSession::EnsureConnected() {
   return Ok();
 }
 
-Status PostgresSession::RunPrelude(const QueryRequest& request, bool savepoint) {
+Status PostgresSession::RunPrelude(const QueryRequest& request) {
   char* zone = PQescapeLiteral(connection_, request.time_zone.data(), request.time_zone.size());
   if (zone == nullptr) return ConnectionError("cannot quote the time zone");
   const std::string zone_literal(zone);
@@ -255,7 +179,6 @@ Status PostgresSession::RunPrelude(const QueryRequest& request, bool savepoint) 
              "extra_float_digits = 3; " + set + "bytea_output = 'hex'; " + set +
              "statement_timeout = " + std::to_string(request.statement_timeout.count()) + "; " +
              set + "TimeZone = " + zone_literal;
-  if (savepoint) prelude += std::string("; SAVEPOINT ") + std::string(kCursorName);
   const PgResult result{PQexec(connection_, prelude.c_str())};
   if (result == nullptr) return ConnectionError("PostgreSQL");
   if (PQresultStatus(result.get()) == PGRES_COMMAND_OK) return Ok();
@@ -268,16 +191,23 @@ Status PostgresSession::RunPrelude(const QueryRequest& request, bool savepoint) 
 
 PgResult PostgresSession::NextResult(const QueryRequest& request) {
   using std::chrono::milliseconds;
+  using std::chrono::steady_clock;
   const int socket = PQsocket(connection_);
   const bool timed = request.statement_timeout.count() > 0;
   const auto deadline = started_ + request.statement_timeout;
-  const auto overdue = [&] { return timed && std::chrono::steady_clock::now() >= deadline; };
+  // A cancel is (re)sent after kCancelResendMs of silence while one is wanted, and at once
+  // when the deadline passes: rows may keep arriving, so the deadline is checked every turn.
+  bool deadline_cancel_sent = false;
   while (socket >= 0 && PQisBusy(connection_)) {
-    // Wakes up at the deadline, then resends the cancel at the usual pace until it answers.
+    const auto now = steady_clock::now();
+    if (timed && now >= deadline && !deadline_cancel_sent) {
+      const std::lock_guard lock(cancel_mutex_);
+      SendCancelLocked();
+      deadline_cancel_sent = true;
+    }
     int wait_ms = kCancelResendMs;
-    if (timed && !overdue()) {
-      const auto left =
-          std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (timed && now < deadline) {
+      const auto left = std::chrono::duration_cast<milliseconds>(deadline - now);
       wait_ms =
           static_cast<int>(std::clamp<milliseconds::rep>(left.count() + 1, 1, kCancelResendMs));
     }
@@ -286,7 +216,7 @@ PgResult PostgresSession::NextResult(const QueryRequest& request) {
     if (ready < 0 && errno != EINTR) break;  // PQgetResult waits and reports the problem
     if (ready == 0) {
       const std::lock_guard lock(cancel_mutex_);
-      if (cancelled_ || stop_requested_ || overdue()) SendCancelLocked();
+      if (cancelled_ || stop_requested_ || deadline_cancel_sent) SendCancelLocked();
       continue;
     }
     if (ready > 0 && PQconsumeInput(connection_) == 0) break;
@@ -352,16 +282,14 @@ Status PostgresSession::Query(const QueryRequest& request, rows::RowSink& sink) 
   if (PQtransactionStatus(connection_) != PQTRANS_IDLE) EndTransaction(false);
   SetRunning(true);
   started_ = std::chrono::steady_clock::now();
-  // Cursors live in the read-only transaction; other queries run in autocommit.
-  const bool use_cursor = request.read_only && IsPlainQuery(rewritten->sql);
-  Status status = RunPrelude(request, use_cursor);
+  Status status = RunPrelude(request);
   if (!status.ok() && PQstatus(connection_) != CONNECTION_OK && !Cancelled()) {
     // The server or the network dropped the idle connection. Nothing of this query has run
     // yet, so reconnecting once is safe.
     status = EnsureConnected();
-    if (status.ok()) status = RunPrelude(request, use_cursor);
+    if (status.ok()) status = RunPrelude(request);
   }
-  if (status.ok()) status = Stream(*rewritten, values, request, use_cursor, sink);
+  if (status.ok()) status = Stream(*rewritten, values, request, sink);
   SetRunning(false);
   const bool cancelled = Cancelled();
   EndTransaction(request.read_only);
@@ -371,13 +299,8 @@ Status PostgresSession::Query(const QueryRequest& request, rows::RowSink& sink) 
 
 Status PostgresSession::Stream(const RewrittenSql& rewritten,
                                const std::vector<const char*>& values, const QueryRequest& request,
-                               bool use_cursor, rows::RowSink& sink) {
+                               rows::RowSink& sink) {
   if (Cancelled()) return Ok();  // Query reports the cancellation
-  if (use_cursor) {
-    auto declared = DeclareCursor(rewritten, values, request);
-    if (!declared.ok()) return std::move(declared).error();
-    if (*declared) return FetchCursor(request, sink);
-  }
   if (PQsendQueryParams(connection_, rewritten.sql.c_str(), static_cast<int>(values.size()),
                         nullptr, values.data(), nullptr, nullptr, 0) == 0) {
     return ConnectionError("PostgreSQL");
@@ -423,87 +346,6 @@ Status PostgresSession::Stream(const RewrittenSql& rewritten,
   if (PQstatus(connection_) != CONNECTION_OK) return ConnectionError("PostgreSQL");
   if (request.on_progress) request.on_progress(reader.delivered());
   return Ok();
-}
-
-Result<bool> PostgresSession::DeclareCursor(const RewrittenSql& rewritten,
-                                            const std::vector<const char*>& values,
-                                            const QueryRequest& request) {
-  const std::string declare = std::string(kDeclareCursor) + rewritten.sql;
-  if (PQsendQueryParams(connection_, declare.c_str(), static_cast<int>(values.size()), nullptr,
-                        values.data(), nullptr, nullptr, 0) == 0) {
-    return ConnectionError("PostgreSQL");
-  }
-  auto declared = Complete(request, PGRES_COMMAND_OK);
-  if (declared.ok()) return true;
-  // A statement DECLARE refuses (a data-modifying WITH, a syntax error, an unknown table) is
-  // run as it is; a broken connection or a cancel is not worth a second try.
-  if (PQstatus(connection_) != CONNECTION_OK || Cancelled()) return std::move(declared).error();
-  const std::string back = "ROLLBACK TO SAVEPOINT " + std::string(kCursorName);
-  const PgResult rolled_back{PQexec(connection_, back.c_str())};
-  if (rolled_back == nullptr || PQresultStatus(rolled_back.get()) != PGRES_COMMAND_OK) {
-    return std::move(declared).error();
-  }
-  return false;
-}
-
-Status PostgresSession::FetchCursor(const QueryRequest& request, rows::RowSink& sink) {
-  PostgresRowReader reader(sink, request);
-  int batch = kFirstBatchRows;
-  BATUTA_RETURN_IF_ERROR(SendFetch(batch));
-  while (true) {
-    auto fetched = Complete(request, PGRES_TUPLES_OK);
-    if (!fetched.ok()) return std::move(fetched).error();
-    const bool last = PQntuples(fetched->get()) < batch;
-    // The next batch is asked for before this one is delivered, so the server produces it
-    // while the sink writes this one.
-    if (!last) {
-      batch = NextBatchRows(reader, fetched->get());
-      BATUTA_RETURN_IF_ERROR(SendFetch(batch));
-    }
-    if (Status delivered = DeliverReading(reader, fetched->get()); !delivered.ok()) {
-      if (!last) {
-        StopStatement();
-        while (NextResult(request)) {
-        }
-      }
-      return delivered;
-    }
-    if (last) break;
-  }
-  if (request.on_progress) request.on_progress(reader.delivered());
-  return Ok();
-}
-
-Status PostgresSession::DeliverReading(PostgresRowReader& reader, const PGresult* batch) {
-  BATUTA_RETURN_IF_ERROR(reader.Begin(batch));  // also for an empty result
-  const int rows = PQntuples(batch);
-  for (int first = 0; first < rows; first += kRowsBetweenReads) {
-    BATUTA_RETURN_IF_ERROR(reader.Deliver(batch, first, std::min(rows, first + kRowsBetweenReads)));
-    // Takes in what the server sent meanwhile (a non-blocking read into libpq's buffer), so
-    // a full socket never stops it producing the next batch. A broken connection shows at
-    // the next result.
-    PQconsumeInput(connection_);
-  }
-  return Ok();
-}
-
-Status PostgresSession::SendFetch(int rows) {
-  const std::string fetch =
-      "FETCH FORWARD " + std::to_string(rows) + " FROM " + std::string(kCursorName);
-  if (PQsendQuery(connection_, fetch.c_str()) == 0) return ConnectionError("PostgreSQL");
-  return Ok();
-}
-
-Result<PgResult> PostgresSession::Complete(const QueryRequest& request, ExecStatusType expected) {
-  PgResult outcome;
-  while (PgResult result = NextResult(request)) {
-    if (!outcome) outcome = std::move(result);  // a statement has one result; drain the rest
-  }
-  if (!outcome) return ConnectionError("PostgreSQL");
-  if (PQresultStatus(outcome.get()) != expected) {
-    return StatementError(outcome.get(), request);
-  }
-  return outcome;
 }
 
 }  // namespace

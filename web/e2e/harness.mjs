@@ -23,10 +23,12 @@ export const kAdminPassword = 'correct-horse-battery-staple-42';
 
 /**
  * Starts `$BATUTA_BIN serve` on 127.0.0.1 with port 0, a fresh data folder and the admin
- * password kAdminPassword, and resolves once it printed its listening line. The returned
- * `stop()` sends SIGTERM and resolves with the exit status; it never rejects.
+ * password kAdminPassword, and resolves once it printed its listening line. `options.env` adds
+ * environment variables (server settings such as BATUTA_MAX_PARALLEL_RUNS). The returned
+ * object has the `url`, the `dataDir` (removed on stop) and `stop()`, which sends SIGTERM and
+ * resolves with the exit status; it never rejects.
  */
-export async function startServer() {
+export async function startServer(options = {}) {
   const bin = process.env.BATUTA_BIN;
   assert.ok(bin, 'BATUTA_BIN is not set (run the tests through web/e2e/run.mjs)');
   const dataDir = await mkdtemp(join(tmpdir(), 'batuta-e2e-'));
@@ -35,7 +37,7 @@ export async function startServer() {
     ['serve', '--listen', '127.0.0.1', '--port', '0', '--data-dir', dataDir],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, BATUTA_ADMIN_PASSWORD: kAdminPassword },
+      env: { ...process.env, ...options.env, BATUTA_ADMIN_PASSWORD: kAdminPassword },
     },
   );
 
@@ -182,12 +184,13 @@ export async function assertNoSidewaysOverflow(page, what) {
 }
 
 /**
- * Runs `body({ server, browser })` against a fresh server and browser, then always closes the
- * browser and stops the server. Fails if the body failed, or else if the server did not exit
- * with code 0 on SIGTERM or printed anything on stdout besides its listening line.
+ * Runs `body({ server, browser })` against a fresh server (started with `options`, see
+ * startServer) and browser, then always closes the browser and stops the server. Fails if the
+ * body failed, or else if the server did not exit with code 0 on SIGTERM or printed anything
+ * on stdout besides its listening line.
  */
-export async function withServerAndBrowser(body) {
-  const server = await startServer();
+export async function withServerAndBrowser(body, options = {}) {
+  const server = await startServer(options);
   let browser;
   let failure;
   try {

@@ -5,6 +5,8 @@
 //
 // BATUTA_BIN (required): the server binary. BATUTA_ARTIFACTS: folder for screenshots
 // (default: test-artifacts/ at the repository root). CHROMIUM (default /usr/bin/chromium).
+// BATUTA_E2E_ONLY (optional): run only the files whose name contains this text, e.g.
+// BATUTA_E2E_ONLY=newuser.
 // Relative paths are taken from the current directory, so this works from the repository
 // root and from web/ alike.
 import { spawn } from 'node:child_process';
@@ -38,9 +40,13 @@ if (!existsSync(join(webDir, 'node_modules', 'playwright-core'))) {
 
 const files = readdirSync(e2eDir)
   .filter((name) => name.endsWith('.e2e.mjs'))
+  .filter((name) => !process.env.BATUTA_E2E_ONLY || name.includes(process.env.BATUTA_E2E_ONLY))
   .sort()
   .map((name) => join(e2eDir, name));
-if (files.length === 0) fail(`no *.e2e.mjs files in ${e2eDir}`);
+if (files.length === 0) {
+  const only = process.env.BATUTA_E2E_ONLY ? ` matching "${process.env.BATUTA_E2E_ONLY}"` : '';
+  fail(`no *.e2e.mjs files${only} in ${e2eDir}`);
+}
 
 // One test at a time: each starts a server and a browser, and the machine has 2 cores.
 const child = spawn(

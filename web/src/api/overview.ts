@@ -50,7 +50,10 @@ export function useOverview(days: number = kOverviewDays) {
     },
     refetchInterval: kOverviewRefreshMs,
     refetchIntervalInBackground: false,
-    // Coming back to the page within one interval shows the cached overview without a fetch.
+    // Coming back to the page shows the cached overview at once and fetches a fresh one: jobs
+    // and runs change on other pages, and a run just made must count when Home shows again.
+    // The stale time only spares refetches on window focus.
     staleTime: kOverviewRefreshMs - 5_000,
+    refetchOnMount: 'always',
   });
 }
