@@ -418,6 +418,16 @@ test('a new user connects, schedules, runs, reads and shares an export', options
       await shot(page, 'home');
       await phoneShot(page, 'home', 'Home');
 
+      // The dark theme, chosen in the header, is applied at once and kept across a reload.
+      await page.getByLabel('Theme', { exact: true }).selectOption('dark');
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+      await page.reload();
+      await page.getByTestId('stat-jobs').waitFor();
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+      await shot(page, 'home-dark');
+      await page.getByLabel('Theme', { exact: true }).selectOption('system');
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), undefined);
+
       // 7. A viewer, made on the Users page.
       await nav.getByRole('link', { name: 'Users' }).click();
       await page.waitForURL(`${server.url}/admin/users`);

@@ -5,6 +5,10 @@ import { BrowserRouter } from 'react-router';
 import { App } from './App';
 import { createQueryClient } from './api/queryClient';
 import './styles.css';
+import { applyTheme, savedTheme } from './theme/theme';
+
+// Before the first render, so a chosen theme never flashes the other one.
+applyTheme(savedTheme());
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

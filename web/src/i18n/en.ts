@@ -7,6 +7,12 @@ export const en = {
   language: {
     label: 'Language',
   },
+  theme: {
+    label: 'Theme',
+    system: 'System theme',
+    light: 'Light theme',
+    dark: 'Dark theme',
+  },
   common: {
     loading: 'Loading…',
     cancel: 'Cancel',

@@ -6,6 +6,12 @@ export const ptBR: Messages = {
   language: {
     label: 'Idioma',
   },
+  theme: {
+    label: 'Tema',
+    system: 'Tema do sistema',
+    light: 'Tema claro',
+    dark: 'Tema escuro',
+  },
   common: {
     loading: 'Carregando…',
     cancel: 'Cancelar',

@@ -3,6 +3,7 @@ import { useLogout } from '../api/auth';
 import { useSignedIn } from '../auth/session';
 import { errorText } from '../components/errors';
 import { LanguageSwitch } from '../components/LanguageSwitch';
+import { ThemeSwitch } from '../components/ThemeSwitch';
 import { useI18n } from '../i18n';
 import { navEntries } from '../routes';
 
@@ -59,6 +60,7 @@ export function Layout() {
             {logout.isPending ? m.header.signingOut : m.header.signOut}
           </button>
           <LanguageSwitch />
+          <ThemeSwitch />
         </div>
         {logout.isError ? (
           <p role="alert" className="alert alert-error header-alert">

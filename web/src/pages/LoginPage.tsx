@@ -8,6 +8,7 @@ import { ErrorAlert } from '../components/Alert';
 import { errorText } from '../components/errors';
 import { TextField } from '../components/Field';
 import { LanguageSwitch } from '../components/LanguageSwitch';
+import { ThemeSwitch } from '../components/ThemeSwitch';
 import { type Messages, useI18n } from '../i18n';
 
 /**
@@ -100,6 +101,7 @@ export function LoginPage() {
         <div className="login-top">
           <span className="brand">batuta</span>
           <LanguageSwitch />
+          <ThemeSwitch />
         </div>
         <h1 id="login-title">{m.login.title}</h1>
         <form onSubmit={submit} aria-labelledby="login-title" className="form">
