@@ -134,6 +134,7 @@ TEST_F(EngineRoutesTest, CreatesGetsUpdatesAndDeletesAJob) {
 
   auto duplicate = Post("/api/v1/jobs", {{"name", "nightly-export"}, {"type", "test.echo"}});
   EXPECT_EQ(duplicate.status, 409) << duplicate.body.dump();
+  EXPECT_EQ(FieldOf(duplicate), "name");
 
   auto got = Get("/api/v1/jobs/" + id);
   ASSERT_EQ(got.status, 200);
@@ -155,6 +156,14 @@ TEST_F(EngineRoutesTest, CreatesGetsUpdatesAndDeletesAJob) {
                     {{"name", "nightly-export"}, {"type", "test.echo"}, {"version", 1}});
   EXPECT_EQ(stale.status, 409) << stale.body.dump();
   EXPECT_EQ(FieldOf(stale), "version");
+  // Renaming onto another job's name is a conflict on the name, not on the version.
+  CreateJob({{"name", "other-job"}});
+  auto renamed = Send("PUT", "/api/v1/jobs/" + id,
+                      {{"name", "other-job"}, {"type", "test.echo"}, {"version", 2}});
+  EXPECT_EQ(renamed.status, 409) << renamed.body.dump();
+  EXPECT_EQ(FieldOf(renamed), "name");
+  EXPECT_NE(renamed.body["error"]["message"].get<std::string>().find("other-job"),
+            std::string::npos);
 
   auto versions = Get("/api/v1/jobs/" + id + "/versions");
   ASSERT_EQ(versions.status, 200);
@@ -184,6 +193,35 @@ TEST_F(EngineRoutesTest, CreatesGetsUpdatesAndDeletesAJob) {
   EXPECT_EQ(Parse(server_.Send("DELETE", "/api/v1/jobs/" + id, kEditor)).status, 404);
   EXPECT_EQ(Post("/api/v1/jobs/" + id + "/enable").status, 404);
   EXPECT_EQ(Send("PUT", "/api/v1/jobs/" + id, {{"name", "x"}, {"type", "test.echo"}}).status, 404);
+}
+
+TEST_F(EngineRoutesTest, ListedJobsCarryTheirNewestRunAndNextFire) {
+  const std::string id = CreateJob({{"name", "nightly"}});
+  const auto item = [this] { return Get("/api/v1/jobs").body["jobs"][0]; };
+  EXPECT_TRUE(item()["last_run"].is_null());
+  EXPECT_EQ(item()["schedule_count"], 0);
+  EXPECT_TRUE(item()["next_fire_at"].is_null());
+
+  // The test clock is 2027-01-15T08:00:00Z: the next 02:00 UTC is the 16th.
+  ASSERT_EQ(Post("/api/v1/jobs/" + id + "/schedules", {{"cron", "0 2 * * *"}, {"timezone", "UTC"}})
+                .status,
+            201);
+  EXPECT_EQ(item()["schedule_count"], 1);
+  EXPECT_EQ(item()["next_fire_at"], "2027-01-16T02:00:00.000Z");
+
+  const std::string first = Trigger(id);
+  RunQueued();
+  server_.clock().Advance(std::chrono::seconds(1));  // ids order by time to the millisecond
+  const std::string second = Trigger(id);            // queued, not run: the newest
+  const Json last = item()["last_run"];
+  EXPECT_EQ(last["id"], second);
+  EXPECT_EQ(last["status"], "queued");
+  EXPECT_TRUE(last["finished_at"].is_null());
+  EXPECT_NE(first, second);
+
+  ASSERT_EQ(Post("/api/v1/jobs/" + id + "/disable").status, 200);
+  EXPECT_TRUE(item()["next_fire_at"].is_null()) << "a disabled job does not fire";
+  EXPECT_EQ(item()["schedule_count"], 1);
 }
 
 TEST_F(EngineRoutesTest, ListsJobsByNameWithFiltersAndCursor) {

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "api/engine_routes.h"
 #include "api/json_body.h"
@@ -63,6 +64,38 @@ Result<JobFilter> FilterFrom(const Request& request) {
   return filter;
 }
 
+// What a list shows beside each job (JobListItem in api/openapi.yaml): its newest run, its
+// number of schedules and the soonest next fire of the enabled ones (none while the job is
+// disabled). Two indexed lookups per job, so a page costs the browser one request.
+Result<nlohmann::json> JobListItemJson(Store& store, const JobRecord& job) {
+  nlohmann::json item = JobJson(job);
+  RunFilter newest;
+  newest.job_id = job.id;
+  newest.limit = 1;
+  auto runs = store.Runs().List(newest);
+  if (!runs.ok()) return std::move(runs).error();
+  item["last_run"] = nullptr;
+  if (!runs->empty()) {
+    const RunRecord& run = runs->front();
+    item["last_run"] = {
+        {"id", run.id},
+        {"status", RunStatusName(run.status)},
+        {"queued_at", FormatRfc3339(run.queued_at)},
+        {"finished_at",
+         run.finished_at ? nlohmann::json(FormatRfc3339(*run.finished_at)) : nlohmann::json()}};
+  }
+  auto schedules = store.Schedules().ListForJob(job.id);
+  if (!schedules.ok()) return std::move(schedules).error();
+  std::optional<TimePoint> soonest;
+  for (const ScheduleRecord& schedule : *schedules) {
+    if (!job.enabled || !schedule.enabled || !schedule.next_fire_at) continue;
+    if (!soonest || *schedule.next_fire_at < *soonest) soonest = schedule.next_fire_at;
+  }
+  item["schedule_count"] = schedules->size();
+  item["next_fire_at"] = soonest ? nlohmann::json(FormatRfc3339(*soonest)) : nlohmann::json();
+  return item;
+}
+
 Response ListJobs(const JobRoutes& context, const Request& request) {
   auto filter = FilterFrom(request);
   if (!filter.ok()) return ErrorReply(filter.error());
@@ -74,7 +107,11 @@ Response ListJobs(const JobRoutes& context, const Request& request) {
   const bool more = jobs->size() > static_cast<std::size_t>(filter->limit);
   if (more) jobs->pop_back();
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& job : *jobs) list.push_back(JobJson(job));
+  for (const auto& job : *jobs) {
+    auto item = JobListItemJson(context.store, job);
+    if (!item.ok()) return ErrorReply(item.error());
+    list.push_back(std::move(*item));
+  }
   nlohmann::json next = nullptr;
   if (more && !jobs->empty()) next = jobs->back().name;
   return Response::Json(200, {{"jobs", list}, {"next_cursor", next}});

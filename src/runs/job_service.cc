@@ -82,11 +82,16 @@ Result<JobRecord> JobService::Update(std::string_view id, const nlohmann::json& 
                       {{"name", spec->name}, {"from_version", base}});
   if (!updated.ok()) {
     if (updated.error().code == ErrorCode::kConflict) {
+      // The store says which: an edit since `base` (details.reason), or the new name taken.
+      if (updated.error().details.value("reason", "") == "stale_version") {
+        return Error{
+            ErrorCode::kConflict,
+            fmt::format("the job changed since version {}; reload it and edit again", base),
+            {{"field", "version"}}};
+      }
       return Error{ErrorCode::kConflict,
-                   fmt::format("the job changed since version {} or the name '{}' is taken; "
-                               "reload it and edit again",
-                               base, spec->name),
-                   {{"field", "version"}}};
+                   fmt::format("a job named '{}' exists", spec->name),
+                   {{"field", "name"}}};
     }
     return std::move(updated).error();
   }

@@ -12,6 +12,8 @@ import { queryKeys } from './queryKeys';
 import type { operations } from './schema.gen';
 
 export type Job = Schemas['Job'];
+/** A job as GET /api/v1/jobs lists it: with its newest run, schedule count and next fire. */
+export type JobListItem = Schemas['JobListItem'];
 export type JobType = Schemas['JobType'];
 export type JobVersion = Schemas['JobVersion'];
 export type JobDefinition = Schemas['JobDefinition'];
@@ -121,14 +123,15 @@ function useJobSwitch(path: '/api/v1/jobs/{id}/enable' | '/api/v1/jobs/{id}/disa
     mutationFn: (id: string) => call(api.POST(path, { params: { path: { id } } })),
     onSuccess: (job) => {
       queryClient.setQueryData(queryKeys.job(job.id), job);
-      // The lists show the new state at once, not only after they are fetched again.
+      // The lists show the new state at once (their next fire follows when they are fetched
+      // again, just below), keeping each item's run and schedule summary.
       queryClient.setQueriesData<JobPages>({ queryKey: queryKeys.jobLists }, (data) =>
         data
           ? {
               ...data,
               pages: data.pages.map((page) => ({
                 ...page,
-                jobs: page.jobs.map((one) => (one.id === job.id ? job : one)),
+                jobs: page.jobs.map((one) => (one.id === job.id ? { ...one, ...job } : one)),
               })),
             }
           : data,
@@ -161,19 +164,3 @@ export function useRunJob() {
   });
 }
 
-/**
- * GET /api/v1/runs?job_id=…&limit=1: the job's newest run, or null when it never ran. Off for
- * callers without runs.read (`enabled` false).
- */
-export function useLatestJobRun(jobId: string, enabled = true) {
-  return useQuery({
-    queryKey: queryKeys.jobLatestRun(jobId),
-    queryFn: async ({ signal }): Promise<Run | null> => {
-      const page = await call(
-        api.GET('/api/v1/runs', { params: { query: { job_id: jobId, limit: 1 } }, signal }),
-      );
-      return page.runs[0] ?? null;
-    },
-    enabled,
-  });
-}

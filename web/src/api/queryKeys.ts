@@ -50,7 +50,6 @@ export const queryKeys = {
   /** Fixed while the server runs. */
   jobTypes: ['job-types'] as const,
   /** Under the runs prefix, so whatever refreshes runs refreshes the jobs list's last run. */
-  jobLatestRun: (jobId: string) => ['runs', 'latest-of-job', jobId] as const,
   schedulePreview: (body: unknown, count: number) => ['schedule-preview', body, count] as const,
   // -- jobs, job types, schedules keys --
   runs: ['runs'] as const,

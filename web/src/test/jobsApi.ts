@@ -1,7 +1,7 @@
 // A fake of the jobs, schedules and connections endpoints for the Jobs pages' tests, with the
 // sample bodies they use. It records what the app sent so tests can check the requests.
 import type { ConnectionKindInfo, Connection } from '../api/connections';
-import type { Job, Run } from '../api/jobs';
+import type { Job, JobListItem, Run } from '../api/jobs';
 import type { Schedule } from '../api/schedules';
 import type { Role } from '../api/roles';
 import { me } from './fixtures';
@@ -121,6 +121,27 @@ export function previewTimes(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `2025-01-${String(16 + i).padStart(2, '0')}T09:00:00Z`);
 }
 
+/** A job as the server lists it: its newest run, schedule count and soonest enabled fire. */
+function listItem(j: Job, runs: Run[], schedules: Schedule[]): JobListItem {
+  const mine = runs.filter((r) => r.job_id === j.id);
+  const newest = mine[mine.length - 1];
+  const own = schedules.filter((s) => s.job_id === j.id);
+  let next: string | null = null;
+  for (const s of own) {
+    if (j.enabled && s.enabled && s.next_fire_at && (!next || Date.parse(s.next_fire_at) < Date.parse(next))) {
+      next = s.next_fire_at;
+    }
+  }
+  return {
+    ...j,
+    last_run: newest
+      ? { id: newest.id, status: newest.status, queued_at: newest.queued_at, finished_at: newest.finished_at }
+      : null,
+    schedule_count: own.length,
+    next_fire_at: next,
+  };
+}
+
 /**
  * The fake server. `jobs` and `schedules` are live lists the handlers read and change; set
  * `fail[key]` to a Response to make that call fail once ("POST /api/v1/jobs", ...).
@@ -159,7 +180,7 @@ export function fakeJobsApi(role: Role = 'admin', options: { jobs?: Job[]; sched
       const after = url.searchParams.get('after');
       const limit = Number(url.searchParams.get('limit') ?? 100);
       const from = after ? jobs.findIndex((j) => j.name === after) + 1 : 0;
-      const page = jobs.slice(from, from + limit);
+      const page = jobs.slice(from, from + limit).map((j) => listItem(j, runs, schedules));
       const next = from + limit < jobs.length ? (page[page.length - 1]?.name ?? null) : null;
       return jsonResponse(200, { jobs: page, next_cursor: next });
     },

@@ -1,9 +1,7 @@
-// One job of the jobs list. Besides the job itself it asks for two small things per row: the
-// job's newest run (GET /runs?job_id=…&limit=1) and its schedules with one next fire each; the
-// list is paged, so that stays a few requests per page.
+// One job of the jobs list. The list's items carry the job's newest run, its number of
+// schedules and its next fire (JobListItem), so a page of jobs is one request.
 import { Link } from 'react-router';
-import { type Job, type Run, useLatestJobRun } from '../../api/jobs';
-import { type Schedule, useJobSchedules } from '../../api/schedules';
+import type { JobListItem, Run } from '../../api/jobs';
 import { useI18n } from '../../i18n';
 import { formatDateTime } from '../format';
 import { JobEnabledSwitch, JobState } from './JobEnabledSwitch';
@@ -20,24 +18,11 @@ export function runStatusClass(status: Run['status']): string {
   return 'status';
 }
 
-/** The soonest next fire of the enabled schedules, or null when none will fire. */
-export function nextFire(schedules: Schedule[]): string | null {
-  let soonest: string | null = null;
-  for (const schedule of schedules) {
-    const at = schedule.enabled ? schedule.next_fire_at : null;
-    if (at && (soonest === null || Date.parse(at) < Date.parse(soonest))) soonest = at;
-  }
-  return soonest;
-}
-
-function LastRun({ job }: { job: Job }) {
+function LastRun({ job }: { job: JobListItem }) {
   const { m, language } = useI18n();
-  const latest = useLatestJobRun(job.id);
-  if (latest.isPending) return <span className="cell-sub">{m.common.loading}</span>;
-  if (latest.isError) return <span className="cell-sub">—</span>;
-  const run = latest.data;
+  const run = job.last_run;
   if (!run) return <span className="cell-sub">{m.jobs.neverRan}</span>;
-  const at = run.finished_at ?? run.started_at ?? run.queued_at;
+  const at = run.finished_at ?? run.queued_at;
   return (
     <span>
       <Link to={runPath(run.id)} className={runStatusClass(run.status)} data-status={run.status}>
@@ -50,20 +35,17 @@ function LastRun({ job }: { job: Job }) {
   );
 }
 
-function NextFire({ job }: { job: Job }) {
+function NextFire({ job }: { job: JobListItem }) {
   const { m, language } = useI18n();
-  const schedules = useJobSchedules(job.id, 1);
-  if (schedules.isPending) return <span className="cell-sub">{m.common.loading}</span>;
-  if (schedules.isError) return <span className="cell-sub">—</span>;
-  if (schedules.data.length === 0) return <span className="cell-sub">{m.jobs.noSchedule}</span>;
+  if (job.schedule_count === 0) return <span className="cell-sub">{m.jobs.noSchedule}</span>;
   if (!job.enabled) return <span className="cell-sub">{m.jobs.paused}</span>;
-  const at = nextFire(schedules.data);
+  const at = job.next_fire_at;
   if (!at) return <span className="cell-sub">{m.jobs.noNextFire}</span>;
   return <time dateTime={at}>{formatDateTime(language, at)}</time>;
 }
 
 interface JobRowProps {
-  job: Job;
+  job: JobListItem;
   canWrite: boolean;
   canTrigger: boolean;
   canReadRuns: boolean;
