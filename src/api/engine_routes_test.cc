@@ -527,8 +527,11 @@ TEST_F(EngineRoutesTest, ListsTheJobTypes) {
   EXPECT_EQ(types.body["job_types"],
             Json::array({{{"name", "sql_export"},
                           {"description",
-                           "Runs a query on a database and exports the rows as a CSV dataset"}},
-                         {{"name", "test.echo"}, {"description", "Echoes its parameters."}}}));
+                           "Runs a query on a database and exports the rows as a CSV dataset"},
+                          {"config_fields", Json::array()}},
+                         {{"name", "test.echo"},
+                          {"description", "Echoes its parameters."},
+                          {"config_fields", Json::array()}}}));
 }
 
 }  // namespace

@@ -226,7 +226,9 @@ Response RunNow(const JobRoutes& context, const Request& request, const auth::Pr
 Response ListJobTypes(const JobRoutes& context) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto* type : context.types.List()) {
-    list.push_back({{"name", type->Name()}, {"description", type->Description()}});
+    list.push_back({{"name", type->Name()},
+                    {"description", type->Description()},
+                    {"config_fields", type->ConfigFields()}});
   }
   return Response::Json(200, {{"job_types", list}});
 }

@@ -15,9 +15,13 @@ namespace {
 constexpr std::string_view kPrefix = "batuta-";
 constexpr std::string_view kSuffix = ".db";
 
+constexpr std::string_view kDefaultFolder = "backups";
+constexpr std::int64_t kDefaultKeep = 7;
+constexpr std::int64_t kMaxKeep = 10'000;
+
 struct BackupConfig {
-  std::filesystem::path folder = "backups";
-  std::int64_t keep = 7;
+  std::filesystem::path folder{kDefaultFolder};
+  std::int64_t keep = kDefaultKeep;
 };
 
 Result<BackupConfig> Parse(const nlohmann::json& config) {
@@ -35,7 +39,7 @@ Result<BackupConfig> Parse(const nlohmann::json& config) {
     }
     parsed.folder = path;
   }
-  auto keep = runs::ReadInteger(config, "config", "keep", 7, 1, 10'000);
+  auto keep = runs::ReadInteger(config, "config", "keep", kDefaultKeep, 1, kMaxKeep);
   if (!keep.ok()) return std::move(keep).error();
   parsed.keep = *keep;
   return parsed;
@@ -61,6 +65,22 @@ Status MaintenanceBackup::ValidateConfig(const nlohmann::json& config) const {
   auto parsed = Parse(config);
   if (!parsed.ok()) return std::move(parsed).error();
   return Ok();
+}
+
+nlohmann::json MaintenanceBackup::ConfigFields() const {
+  return nlohmann::json::array(
+      {{{"name", "folder"},
+        {"type", "string"},
+        {"required", false},
+        {"default", kDefaultFolder},
+        {"help", "Folder inside the data folder the backups are written to."}},
+       {{"name", "keep"},
+        {"type", "integer"},
+        {"required", false},
+        {"default", kDefaultKeep},
+        {"minimum", 1},
+        {"maximum", kMaxKeep},
+        {"help", "How many backups to keep; older ones are deleted."}}});
 }
 
 runs::RunOutcome MaintenanceBackup::Run(runs::RunContext& context) const {

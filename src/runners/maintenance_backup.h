@@ -20,6 +20,7 @@ class MaintenanceBackup final : public runs::JobType {
     return "Writes a consistent copy of batuta's store to a file in the data folder";
   }
   Status ValidateConfig(const nlohmann::json& config) const override;
+  nlohmann::json ConfigFields() const override;
   runs::RunOutcome Run(runs::RunContext& context) const override;
 
  private:

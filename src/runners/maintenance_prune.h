@@ -16,6 +16,7 @@ class MaintenancePrune final : public runs::JobType {
     return "Deletes old finished runs and their logs, keeping the newest of each job";
   }
   Status ValidateConfig(const nlohmann::json& config) const override;
+  nlohmann::json ConfigFields() const override;
   runs::RunOutcome Run(runs::RunContext& context) const override;
 
  private:

@@ -11,9 +11,12 @@ namespace {
 
 constexpr std::int64_t kMaxSeconds = std::int64_t{7} * 24 * 3600;
 
+constexpr std::int64_t kDefaultSeconds = 60;
+constexpr std::int64_t kDefaultLogEverySeconds = 10;
+
 struct WaitConfig {
-  std::int64_t milliseconds = 60'000;
-  std::int64_t log_every_milliseconds = 10'000;
+  std::int64_t milliseconds = kDefaultSeconds * 1000;
+  std::int64_t log_every_milliseconds = kDefaultLogEverySeconds * 1000;
 };
 
 // Seconds may be fractional ("0.25"), so tests and demos need not wait whole seconds.
@@ -33,9 +36,9 @@ Result<WaitConfig> Parse(const nlohmann::json& config) {
   BATUTA_RETURN_IF_ERROR(
       runs::RefuseUnknownFields(config, "config", {"seconds", "log_every_seconds"}));
   WaitConfig parsed;
-  auto total = Milliseconds(config, "config", "seconds", 60'000);
+  auto total = Milliseconds(config, "config", "seconds", kDefaultSeconds * 1000);
   if (!total.ok()) return std::move(total).error();
-  auto every = Milliseconds(config, "config", "log_every_seconds", 10'000);
+  auto every = Milliseconds(config, "config", "log_every_seconds", kDefaultLogEverySeconds * 1000);
   if (!every.ok()) return std::move(every).error();
   parsed.milliseconds = *total;
   parsed.log_every_milliseconds = std::max<std::int64_t>(*every, 1);
@@ -48,6 +51,24 @@ Status UtilWait::ValidateConfig(const nlohmann::json& config) const {
   auto parsed = Parse(config);
   if (!parsed.ok()) return std::move(parsed).error();
   return Ok();
+}
+
+nlohmann::json UtilWait::ConfigFields() const {
+  return nlohmann::json::array(
+      {{{"name", "seconds"},
+        {"type", "number"},
+        {"required", false},
+        {"default", kDefaultSeconds},
+        {"minimum", 0},
+        {"maximum", kMaxSeconds},
+        {"help", "How long to wait; a run parameter \"seconds\" overrides it."}},
+       {{"name", "log_every_seconds"},
+        {"type", "number"},
+        {"required", false},
+        {"default", kDefaultLogEverySeconds},
+        {"minimum", 0},
+        {"maximum", kMaxSeconds},
+        {"help", "Write a log line this often while waiting."}}});
 }
 
 runs::RunOutcome UtilWait::Run(runs::RunContext& context) const {

@@ -15,6 +15,7 @@ class UtilWait final : public runs::JobType {
     return "Waits a number of seconds; a delay step and a job to try the engine with";
   }
   Status ValidateConfig(const nlohmann::json& config) const override;
+  nlohmann::json ConfigFields() const override;
   runs::RunOutcome Run(runs::RunContext& context) const override;
 };
 

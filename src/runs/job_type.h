@@ -63,6 +63,11 @@ class JobType {
   virtual std::string_view Description() const = 0;
   // kValidation naming the field as "config.<field>" when `config` is not acceptable.
   virtual Status ValidateConfig(const nlohmann::json& config) const = 0;
+  // The config's fields, for forms (GET /api/v1/job-types, schema JobConfigField): each
+  // {"name", "type" ("integer", "number" or "string"), "required", "default", "minimum",
+  // "maximum", "help"}, minimum and maximum only for numbers. Empty: the config is described
+  // elsewhere (sql_export has its own form) or is free-form JSON.
+  virtual nlohmann::json ConfigFields() const { return nlohmann::json::array(); }
   // Does the work. Must return soon after context.cancel() is cancelled. At its timeout the
   // run is marked timed_out at once and the token cancelled; a runner that then does not
   // return within the engine's abandon_grace is abandoned (its slot freed, its output

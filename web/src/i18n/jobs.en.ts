@@ -272,6 +272,13 @@ export const jobsEn = {
     invalid: (reason: string) => `Not valid JSON: ${reason}`,
     notObject: 'The configuration must be a JSON object: { ... }.',
     valid: 'Valid JSON.',
+    defaultIs: (value: string) => (value === '' ? '' : `Default: ${value}.`),
+    bounds: (min?: number, max?: number) =>
+      min !== undefined && max !== undefined
+        ? `From ${min} to ${max}.`
+        : min !== undefined
+          ? `At least ${min}.`
+          : `At most ${max}.`,
   },
   parameters: {
     title: 'Parameters',

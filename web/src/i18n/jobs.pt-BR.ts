@@ -280,6 +280,13 @@ export const jobsPtBR: typeof jobsEn = {
     invalid: (reason) => `JSON inválido: ${reason}`,
     notObject: 'A configuração precisa ser um objeto JSON: { ... }.',
     valid: 'JSON válido.',
+    defaultIs: (value: string) => (value === '' ? '' : `Padrão: ${value}.`),
+    bounds: (min?: number, max?: number) =>
+      min !== undefined && max !== undefined
+        ? `De ${min} a ${max}.`
+        : min !== undefined
+          ? `No mínimo ${min}.`
+          : `No máximo ${max}.`,
   },
   parameters: {
     title: 'Parâmetros',

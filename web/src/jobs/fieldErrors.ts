@@ -59,10 +59,16 @@ const kCsvOptions = new Set([
 
 /**
  * The control a field path is shown at, or null when the form has none for it: "tags[2]" is
- * the tags field; a parameter's member is that row's control; with a JSON config any
- * "config..." path is the JSON editor ("config").
+ * the tags field; a parameter's member is that row's control; a type that describes its
+ * config fields (`configFields`, their names) has a control per field ("config.seconds");
+ * with a JSON config any "config..." path is the JSON editor ("config").
  */
-export function controlOf(field: string, type: string, parameterCount: number): string | null {
+export function controlOf(
+  field: string,
+  type: string,
+  parameterCount: number,
+  configFields: readonly string[] = [],
+): string | null {
   if (/^tags\[\d+\]$/.test(field)) return 'tags';
   if (kJobFields.has(field)) return field;
   const parameter = /^parameters\[(\d+)\](?:\.(\w+))?$/.exec(field);
@@ -73,6 +79,9 @@ export function controlOf(field: string, type: string, parameterCount: number): 
     return member && kParameterMembers.has(member) ? field : `parameters[${index}].name`;
   }
   if (field !== 'config' && !field.startsWith('config.')) return null;
+  if (type !== kSqlExport && configFields.length > 0) {
+    return configFields.some((name) => field === `config.${name}`) ? field : null;
+  }
   if (type !== kSqlExport) return 'config';
   if (kSqlExportFields.has(field)) return field;
   const csv = /^config\.csv\.(\w+)$/.exec(field);
@@ -93,13 +102,16 @@ export function jobFieldErrors(
   error: unknown,
   type: string,
   parameterCount: number,
+  configFields: readonly string[] = [],
 ): FieldErrors {
   if (!error) return kNoErrors;
   if (error instanceof ApiError && error.status === 409 && error.details.field === 'name') {
     return { at: (c) => (c === 'name' ? error.message : undefined), form: null };
   }
   const control =
-    error instanceof ApiError && error.field ? controlOf(error.field, type, parameterCount) : null;
+    error instanceof ApiError && error.field
+      ? controlOf(error.field, type, parameterCount, configFields)
+      : null;
   if (control) {
     const message = (error as ApiError).message;
     return { at: (c) => (c === control ? message : undefined), form: null };

@@ -169,6 +169,9 @@ describe('where an error is shown', () => {
     expect(controlOf('parameters[0]', 'sql_export', 1)).toBe('parameters[0].name');
     expect(controlOf('parameters[4].type', 'sql_export', 1)).toBe('parameters');
     expect(controlOf('config.seconds', 'util.wait', 0)).toBe('config');
+    // A type that describes its fields has a control for each, and none for other paths.
+    expect(controlOf('config.seconds', 'util.wait', 0, ['seconds'])).toBe('config.seconds');
+    expect(controlOf('config.colour', 'util.wait', 0, ['seconds'])).toBeNull();
     expect(controlOf('config.csv.colour', 'sql_export', 0)).toBeNull();
     expect(controlOf('policies.retries.multiplier', 'sql_export', 0)).toBeNull();
     expect(controlOf('bogus', 'sql_export', 0)).toBeNull();

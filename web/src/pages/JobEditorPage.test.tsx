@@ -192,7 +192,7 @@ describe('JobEditorPage', () => {
     const api = fakeJobsApi();
     await openNewJob();
     fill('Name', 'pause');
-    fill('Type', 'util.wait');
+    fill('Type', 'custom.hook');
     expect(screen.queryByLabelText('SQL query')).toBeNull();
     const config = screen.getByLabelText('Configuration (JSON)');
     fireEvent.change(config, { target: { value: '{"seconds": ' } });
@@ -206,7 +206,34 @@ describe('JobEditorPage', () => {
     fireEvent.change(config, { target: { value: '{"seconds": 5}' } });
     fireEvent.click(screen.getByRole('button', { name: 'Create job' }));
     await waitFor(() => expect(api.bodies('POST /api/v1/jobs')).toHaveLength(1));
-    expect(api.bodies('POST /api/v1/jobs')[0]).toMatchObject({ type: 'util.wait', config: { seconds: 5 } });
+    expect(api.bodies('POST /api/v1/jobs')[0]).toMatchObject({ type: 'custom.hook', config: { seconds: 5 } });
+  });
+
+  it('builds a form from the fields a job type describes', async () => {
+    const api = fakeJobsApi();
+    await openNewJob();
+    fill('Name', 'pause');
+    fill('Type', 'util.wait');
+    expect(screen.queryByLabelText('Configuration (JSON)')).toBeNull();
+    const seconds = screen.getByLabelText('seconds (optional)') as HTMLInputElement;
+    expect(seconds.placeholder).toBe('60');
+    expect(seconds.getAttribute('aria-describedby')).toBeTruthy();
+    const hint = document.getElementById(seconds.getAttribute('aria-describedby')!.split(' ')[0]!);
+    expect(hint?.textContent).toBe('How long to wait. Default: 60. From 0 to 604800.');
+
+    fill('seconds (optional)', '0.5');
+    api.fail['POST /api/v1/jobs'] = errorResponse(422, 'validation', 'must be at most 604800', {
+      field: 'config.seconds',
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Create job' }));
+    await waitFor(() => expect(describedError(seconds)).toBe('must be at most 604800'));
+
+    fireEvent.click(screen.getByRole('button', { name: 'Create job' }));
+    await waitFor(() => expect(api.bodies('POST /api/v1/jobs')).toHaveLength(2));
+    expect(api.bodies('POST /api/v1/jobs')[1]).toMatchObject({ type: 'util.wait', config: { seconds: 0.5 } });
+    // Emptied, the field is left out and its default applies.
+    fill('seconds (optional)', '');
+    expect(seconds.value).toBe('');
   });
 
   it('indents with Tab in the SQL editor and leaves it after Esc', async () => {

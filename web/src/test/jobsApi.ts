@@ -170,8 +170,23 @@ export function fakeJobsApi(role: Role = 'admin', options: { jobs?: Job[]; sched
     'GET /api/v1/job-types': () =>
       jsonResponse(200, {
         job_types: [
-          { name: 'sql_export', description: 'Runs a query and writes a CSV dataset.' },
-          { name: 'util.wait', description: 'Waits N seconds.' },
+          { name: 'sql_export', description: 'Runs a query and writes a CSV dataset.', config_fields: [] },
+          {
+            name: 'util.wait',
+            description: 'Waits N seconds.',
+            config_fields: [
+              {
+                name: 'seconds',
+                type: 'number',
+                required: false,
+                default: 60,
+                minimum: 0,
+                maximum: 604800,
+                help: 'How long to wait.',
+              },
+            ],
+          },
+          { name: 'custom.hook', description: 'Takes free-form JSON.', config_fields: [] },
         ],
       }),
     'GET /api/v1/jobs': (request) => {

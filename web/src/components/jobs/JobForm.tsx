@@ -15,6 +15,7 @@ import { useI18n } from '../../i18n';
 import { ErrorAlert } from '../Alert';
 import { CheckboxField } from '../CheckboxField';
 import { SelectField, TextField } from '../Field';
+import { ConfigFieldsForm } from './ConfigFieldsForm';
 import { JsonConfigField } from './JsonConfigField';
 import { ParameterRows } from './ParameterRows';
 import { PoliciesFields } from './PoliciesFields';
@@ -43,8 +44,16 @@ export function JobForm({ job, onSaved }: JobFormProps) {
   const save = job ? update : create;
   const [draft, setDraft] = useState<JobDraft>(() => (job ? draftOf(job) : emptyDraft()));
   const [invalidConfig, setInvalidConfig] = useState(false);
+  // The chosen type's described fields, when it has no form of its own (empty: JSON).
+  const configFields = types.data?.find((type) => type.name === draft.type)?.config_fields ?? [];
   const formRef = useRef<HTMLFormElement>(null);
-  const errors = jobFieldErrors(m, save.error, draft.type, draft.parameters.length);
+  const errors = jobFieldErrors(
+    m,
+    save.error,
+    draft.type,
+    draft.parameters.length,
+    configFields.map((field) => field.name),
+  );
 
   // After a refused save, the control it names gets the focus (its error is read with it).
   useEffect(() => {
@@ -137,6 +146,13 @@ export function JobForm({ job, onSaved }: JobFormProps) {
           onChange={(sqlExport) => set({ sqlExport })}
           errors={errors}
           declaredParameters={draft.parameters.map((p) => p.name.trim())}
+        />
+      ) : configFields.length > 0 ? (
+        <ConfigFieldsForm
+          fields={configFields}
+          configText={draft.configText}
+          onChange={(configText) => set({ configText })}
+          errorAt={(path) => errors.at(`config.${path}`)}
         />
       ) : (
         <JsonConfigField
