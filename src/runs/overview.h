@@ -23,7 +23,7 @@ inline constexpr int kMaxOverviewDays = 90;
 inline constexpr int kOverviewListLength = 10;   // recent failures, upcoming fires
 inline constexpr int kOverviewRecentRuns = 200;  // points of the duration chart
 
-// The overview as of `request.now`. Costs two indexed aggregate queries per day of the window
+// The overview as of `request.now`. Costs three indexed queries per day of the window
 // plus a few bounded lists, whatever the number of runs stored.
 Result<nlohmann::json> BuildOverview(Store& store, const OverviewRequest& request);
 
