@@ -14,6 +14,7 @@
 #
 #   bench/export_bench.sh [path/to/export_bench]
 #   ROWS=1000000 REPEAT=3 TOOLS="postgres:batuta postgres:psql sqlite:batuta …" bench/export_bench.sh
+#   LOAD=1 bench/export_bench.sh   # the same with 1 busy loop per LOAD competing for the cores
 #
 # Results: docs/benchmarks.md.
 set -euo pipefail
@@ -33,9 +34,12 @@ done
 work=$(mktemp -d /tmp/batuta-export-bench.XXXXXX)
 chmod 755 "$work"
 pg_started=0
+load=${LOAD:-0}  # busy loops running beside the tools: a machine that is not idle
+load_pids=()
 as_pg=()
 if [ "$(id -u)" = 0 ]; then as_pg=(runuser -u postgres --); fi
 cleanup() {
+  if [ "${#load_pids[@]}" -gt 0 ]; then kill "${load_pids[@]}" 2>/dev/null || true; fi
   if [ "$pg_started" = 1 ]; then
     timeout 60 "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/pg/data" -m immediate -w stop \
       >/dev/null 2>&1 || true
@@ -86,6 +90,10 @@ tool_command() {  # source:tool -> sets cmd (argv) and to_stdout (1: its stdout 
     postgres:batuta-excel_br)
       cmd=("$bench" --kind postgres --host "$work/pg" --port 5432 --database postgres
         --user bench --query "$query" --preset excel_br --work-dir "$out" --output "$file") ;;
+    postgres:batuta-bound)
+      cmd=("$bench" --kind postgres --host "$work/pg" --port 5432 --database postgres
+        --user bench --query "$query WHERE created_at < :today" --work-dir "$out"
+        --output "$file") ;;
     postgres:batuta-source-only)
       cmd=("$bench" --kind postgres --host "$work/pg" --port 5432 --database postgres
         --user bench --query "$query" --work-dir "$out" --source-only) ;;
@@ -103,12 +111,20 @@ tool_command() {  # source:tool -> sets cmd (argv) and to_stdout (1: its stdout 
   esac
 }
 # batuta-excel_br: the seed's format (';', decimal comma, dd/mm/yyyy, BOM, formula guard).
+# batuta-bound: the query with a bound date (every row is older than :today), as seed queries
+# are; a query with parameters cannot run as COPY, so its rows come in single-row mode.
 # batuta-source-only: the rows through batuta's SqlSession into a counting sink, no file.
 tools=${TOOLS:-postgres:batuta postgres:psql postgres:pandas postgres:batuta-excel_br
-  postgres:batuta-source-only sqlite:batuta sqlite:sqlite3 sqlite:pandas sqlite:batuta-source-only}
+  postgres:batuta-bound postgres:batuta-source-only sqlite:batuta sqlite:sqlite3 sqlite:pandas sqlite:batuta-source-only}
 
 echo "$rows rows × 10 columns; $repeat runs per tool, alternating; $(nproc) cores," \
   "load $(cut -d' ' -f1-3 /proc/loadavg); $("$pg_bin/postgres" --version); sqlite3 $(sqlite3 --version | cut -d' ' -f1)"
+# Each busy loop stops by itself after the longest the measurement may take, and at exit.
+for _ in $(seq 1 "$load"); do
+  timeout "$((step_timeout * repeat))" sh -c 'while :; do :; done' &
+  load_pids+=($!)
+done
+if [ "$load" -gt 0 ]; then echo "with $load busy loop(s) beside the tools"; fi
 : >"$work/results"
 for run in $(seq 1 "$repeat"); do
   for tool in $tools; do
@@ -141,6 +157,7 @@ check() {  # a b [delimiter of b]
   fi
 }
 check postgres-psql postgres-batuta
+check postgres-psql postgres-batuta-bound
 check sqlite-sqlite3 sqlite-batuta
 echo
 "$python" "$helper" summary "$work/results"

@@ -118,7 +118,14 @@ Result<DateTimeFormat> DateTimeFormat::Compile(std::string_view format, Kind kin
     }
     pieces.push_back({part, {}});
   }
-  return DateTimeFormat(kind, std::move(pieces));
+  const std::string_view canonical = kind == Kind::kDate   ? "%Y-%m-%d"
+                                     : kind == Kind::kTime ? "%H:%M:%S"
+                                                           : "%Y-%m-%d %H:%M:%S";
+  const std::size_t prefix = format != canonical   ? 0
+                             : kind == Kind::kDate ? 10
+                             : kind == Kind::kTime ? 8
+                                                   : 19;
+  return DateTimeFormat(kind, std::move(pieces), prefix);
 }
 
 bool DateTimeFormat::Render(std::string_view canonical, std::string& out) const {
@@ -146,6 +153,11 @@ std::size_t DateTimeFormat::RenderTo(std::string_view canonical, char* out) cons
       }
       time_at = 11;
       break;
+  }
+  if (canonical_prefix_ != 0) {
+    std::memcpy(out, canonical.data(), canonical_prefix_);
+    if (time_at != 0) out[10] = ' ';  // a 'T' between date and time
+    return canonical_prefix_;
   }
   char* next = out;
   const auto copy = [&next](std::string_view text) {

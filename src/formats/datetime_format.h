@@ -53,7 +53,8 @@ class DateTimeFormat {
     std::string literal;
   };
 
-  DateTimeFormat(Kind kind, std::vector<Piece> pieces) : kind_(kind), pieces_(std::move(pieces)) {
+  DateTimeFormat(Kind kind, std::vector<Piece> pieces, std::size_t canonical_prefix)
+      : kind_(kind), pieces_(std::move(pieces)), canonical_prefix_(canonical_prefix) {
     for (const Piece& piece : pieces_) {
       if (piece.part == Part::kLiteral) {
         literals_ += piece.literal;
@@ -69,6 +70,9 @@ class DateTimeFormat {
   std::string literals_;  // all literal pieces, concatenated
   std::size_t literal_bytes_ = 0;
   std::size_t parts_ = 0;  // pieces that copy part of the value
+  // When the format is the canonical form without the fraction (%Y-%m-%d, %H:%M:%S,
+  // %Y-%m-%d %H:%M:%S, the defaults), a rendering is this many leading bytes of the value.
+  std::size_t canonical_prefix_ = 0;
 };
 
 }  // namespace batuta::formats

@@ -29,6 +29,19 @@ TEST(DateTimeFormat, SlicesCanonicalValues) {
             "<2024-12-31T23:59:585");
 }
 
+// The defaults are the canonical forms less the fraction: a rendering is the value's start.
+TEST(DateTimeFormat, CanonicalFormatsCopyTheValuesStart) {
+  EXPECT_EQ(Render("%Y-%m-%d", Kind::kDate, "2024-03-09"), "<2024-03-09");
+  EXPECT_EQ(Render("%H:%M:%S", Kind::kTime, "08:05:09.25"), "<08:05:09");
+  EXPECT_EQ(Render("%H:%M:%S", Kind::kTime, "24:00:00"), "<24:00:00");
+  EXPECT_EQ(Render("%Y-%m-%d %H:%M:%S", Kind::kTimestamp, "2024-12-31 23:59:58.999"),
+            "<2024-12-31 23:59:58");
+  EXPECT_EQ(Render("%Y-%m-%d %H:%M:%S", Kind::kTimestamp, "2024-12-31T23:59:58"),
+            "<2024-12-31 23:59:58");
+  EXPECT_EQ(Render("%Y-%m-%d %H:%M:%S", Kind::kTimestamp, "2024-12-31 23:59"), "not canonical");
+  EXPECT_EQ(Render("%Y-%m-%d", Kind::kDate, "infinity"), "not canonical");
+}
+
 TEST(DateTimeFormat, RefusesValuesNotInCanonicalForm) {
   EXPECT_EQ(Render("%d", Kind::kDate, "2024-3-09"), "not canonical");
   EXPECT_EQ(Render("%d", Kind::kDate, "2024-03-09 "), "not canonical");

@@ -218,6 +218,7 @@ Status ExportRun::Query(const connections::ResolvedSql& sql,
   request.on_progress = [this](std::uint64_t rows) {
     context_.ReportProgress({{"rows", rows}, {"phase", "query"}});
   };
+  request.on_note = [this](std::string_view note) { context_.Log("info", note); };
   const auto started = std::chrono::steady_clock::now();
   Status queried = Ok();
   if (ShouldOverlap(sql.endpoint)) {

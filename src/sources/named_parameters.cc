@@ -131,6 +131,7 @@ class Rewriter {
       const char previous = i > 0 && i != token_end ? sql_[i - 1] : '\0';
       std::size_t end = i + 1;
       bool token = true;
+      bool comment = false;
       if (c == '\'') {
         end = SkipQuoted(
             sql_, i, '\'',
@@ -149,7 +150,9 @@ class Rewriter {
       } else if ((c == '-' && next == '-') ||
                  (c == '#' && dialect_.hash_comments && (next == '\0' || IsSpace(next)))) {
         end = SkipLineComment(sql_, i);
+        comment = true;
       } else if (c == '/' && next == '*') {
+        comment = true;
         end = SkipBlockComment(sql_, i, dialect_.postgres);
         if (end == kNone) return Unterminated("comment", i);
       } else if (c == '$' && dialect_.postgres && !IsWordByte(previous)) {
@@ -173,6 +176,7 @@ class Rewriter {
         token = false;
       }
       if (token) token_end = end;
+      if (!comment && !IsSpace(c)) NoteSignificant(i, end);
       i = end;
     }
     out_.sql.append(sql_.substr(copied_));
@@ -185,6 +189,19 @@ class Rewriter {
   bool IsEscapeStringPrefix(std::size_t quote) const {
     if (quote == 0 || (sql_[quote - 1] != 'E' && sql_[quote - 1] != 'e')) return false;
     return quote == 1 || !IsWordByte(sql_[quote - 2]);
+  }
+
+  // Records the leading keyword and body end (RewrittenSql) for the token or character
+  // sql_[begin, end), which is neither a comment nor a space.
+  void NoteSignificant(std::size_t begin, std::size_t end) {
+    if (!leading_seen_ && sql_[begin] != '(') {
+      leading_seen_ = true;
+      for (std::size_t j = begin; j < sql_.size() && IsAsciiAlpha(sql_[j]); ++j) {
+        out_.leading_keyword.push_back(static_cast<char>(sql_[j] | 0x20));
+      }
+    }
+    // sql_[copied_, end) will reach out_.sql as it is: a placeholder ends at or before copied_.
+    if (sql_[begin] != ';') out_.body_end = out_.sql.size() + (end - copied_);
   }
 
   // Replaces sql_[begin, end) (":name") by the style's placeholder.
@@ -211,6 +228,7 @@ class Rewriter {
   Dialect dialect_;
   RewrittenSql out_;
   std::size_t copied_ = 0;  // sql_[0, copied_) is in out_.sql already
+  bool leading_seen_ = false;
 };
 
 }  // namespace

@@ -26,6 +26,12 @@ struct RewrittenSql {
   std::string sql;
   // kDollarNumbered: the distinct names, $1 first. kQuestionMark*: one name per occurrence.
   std::vector<std::string> parameters;
+  // For a driver that wraps the statement in another (postgres' COPY (…) TO STDOUT): its first
+  // word, lower-cased, after spaces, comments and opening parentheses ("select", "with"; empty
+  // when it starts with anything else), and where in `sql` its last token other than a final
+  // ';' ends (trailing spaces and comments excluded).
+  std::string leading_keyword;
+  std::size_t body_end = 0;
 };
 
 // Replaces :name placeholders (name = [A-Za-z_][A-Za-z0-9_]*) outside string literals,

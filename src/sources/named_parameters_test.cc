@@ -193,5 +193,28 @@ TEST(NamedParametersTest, ColonAtEndOrAlone) {
   EXPECT_EQ(PgSql("SELECT :-1"), "SELECT :-1");
 }
 
+TEST(NamedParametersTest, LeadingKeywordSkipsCommentsSpacesAndParentheses) {
+  EXPECT_EQ(Rewrite("SELECT 1", kPg).leading_keyword, "select");
+  EXPECT_EQ(
+      Rewrite("  -- a\n/* b /* nested */ */ ((With x AS (SELECT 1) TABLE x))", kPg).leading_keyword,
+      "with");
+  EXPECT_EQ(Rewrite("VALUES (1)", kPg).leading_keyword, "values");
+  EXPECT_EQ(Rewrite("'text'", kPg).leading_keyword, "");
+  EXPECT_EQ(Rewrite("-- only a comment", kPg).leading_keyword, "");
+}
+
+TEST(NamedParametersTest, BodyEndLeavesOutAFinalSemicolonAndTrailingComments) {
+  const auto body = [](std::string_view sql) {
+    const RewrittenSql rewritten = Rewrite(sql, kPg);
+    return rewritten.sql.substr(0, rewritten.body_end);
+  };
+  EXPECT_EQ(body("SELECT 1"), "SELECT 1");
+  EXPECT_EQ(body("SELECT 1 ;  -- done\n /* really */ "), "SELECT 1");
+  EXPECT_EQ(body("SELECT ';' -- x"), "SELECT ';'");
+  EXPECT_EQ(body("SELECT :a, $$;$$ ; "), "SELECT $1, $$;$$");
+  EXPECT_EQ(body("SELECT :a"), "SELECT $1");
+  EXPECT_EQ(body("SELECT 1 /* c */ + 2"), "SELECT 1 /* c */ + 2");
+}
+
 }  // namespace
 }  // namespace batuta::sources

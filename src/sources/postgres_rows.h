@@ -7,6 +7,7 @@
 
 #include "core/result.h"
 #include "rows/row.h"
+#include "sources/postgres_types.h"
 #include "sources/sql_session.h"
 
 namespace batuta::sources {
@@ -17,9 +18,6 @@ namespace batuta::sources {
 // The results may hold one row (single-row mode) or many.
 class PostgresRowReader {
  public:
-  // How one column's text becomes its canonical form (defined in postgres_rows.cc).
-  enum class Conversion;
-
   PostgresRowReader(rows::RowSink& sink, const QueryRequest& request)
       : sink_(sink), request_(request) {}
 
@@ -35,7 +33,7 @@ class PostgresRowReader {
  private:
   rows::RowSink& sink_;
   const QueryRequest& request_;
-  std::vector<Conversion> conversions_;
+  std::vector<TextConversion> conversions_;
   std::vector<rows::Cell> cells_;
   bool begun_ = false;
   std::uint64_t delivered_ = 0;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "sources/named_parameters.h"
+#include "sources/postgres_copy.h"
 #include "sources/postgres_rows.h"
 
 namespace batuta::sources {
@@ -112,11 +113,23 @@ class PostgresSession final : public SqlSession {
   Status RunPrelude(const QueryRequest& request);
   Status Stream(const RewrittenSql& rewritten, const std::vector<const char*>& values,
                 const QueryRequest& request, rows::RowSink& sink);
-  // The next result of the running statement. Waits on the socket rather than inside libpq so
-  // a pending cancel can be sent again (see kCancelResendMs), and cancels the statement once
-  // the query has run longer than its timeout: a backstop for the server's statement_timeout,
-  // which a pooler or a server setting can defeat.
+  // The next result of the running statement (see AwaitInput).
   PgResult NextResult(const QueryRequest& request);
+  // Waits up to kCancelResendMs for the server and reads what it sent. Waits on the socket
+  // rather than inside libpq so a pending cancel can be sent again (see kCancelResendMs), and
+  // cancels the statement once the query has run longer than its timeout: a backstop for the
+  // server's statement_timeout, which a pooler or a server setting can defeat. False when the
+  // connection failed.
+  bool AwaitInput(const QueryRequest& request, bool& deadline_cancel_sent);
+  // Parses `sql` (no parameters) as the unnamed statement and describes its columns. Null
+  // after an error, which is then in `error`.
+  PgResult Describe(const std::string& sql, const QueryRequest& request,
+                    std::optional<Error>& error);
+  // Streams the described statement's rows through `COPY (sql) TO STDOUT (FORMAT binary)`.
+  Status StreamCopy(const std::string& sql, const PGresult* description,
+                    const QueryRequest& request, rows::RowSink& sink);
+  // Collects the results of the running statement after its rows: the server's first error.
+  std::optional<Error> FinishStatement(const QueryRequest& request);
   void EndTransaction(bool read_only);
   Error StatementError(const PGresult* result, const QueryRequest& request) const;
   Error ConnectionError(std::string_view what) const {
@@ -189,38 +202,41 @@ Status PostgresSession::RunPrelude(const QueryRequest& request) {
   return StatementError(result.get(), request);
 }
 
-PgResult PostgresSession::NextResult(const QueryRequest& request) {
+bool PostgresSession::AwaitInput(const QueryRequest& request, bool& deadline_cancel_sent) {
   using std::chrono::milliseconds;
-  using std::chrono::steady_clock;
   const int socket = PQsocket(connection_);
+  if (socket < 0) return false;
   const bool timed = request.statement_timeout.count() > 0;
   const auto deadline = started_ + request.statement_timeout;
   // A cancel is (re)sent after kCancelResendMs of silence while one is wanted, and at once
   // when the deadline passes: rows may keep arriving, so the deadline is checked every turn.
-  bool deadline_cancel_sent = false;
-  while (socket >= 0 && PQisBusy(connection_)) {
-    const auto now = steady_clock::now();
-    if (timed && now >= deadline && !deadline_cancel_sent) {
-      const std::lock_guard lock(cancel_mutex_);
-      SendCancelLocked();
-      deadline_cancel_sent = true;
-    }
-    int wait_ms = kCancelResendMs;
-    if (timed && now < deadline) {
-      const auto left = std::chrono::duration_cast<milliseconds>(deadline - now);
-      wait_ms =
-          static_cast<int>(std::clamp<milliseconds::rep>(left.count() + 1, 1, kCancelResendMs));
-    }
-    pollfd waiting{socket, POLLIN, 0};
-    const int ready = ::poll(&waiting, 1, wait_ms);
-    if (ready < 0 && errno != EINTR) break;  // PQgetResult waits and reports the problem
-    if (ready == 0) {
-      const std::lock_guard lock(cancel_mutex_);
-      if (cancelled_ || stop_requested_ || deadline_cancel_sent) SendCancelLocked();
-      continue;
-    }
-    if (ready > 0 && PQconsumeInput(connection_) == 0) break;
+  const auto now = std::chrono::steady_clock::now();
+  if (timed && now >= deadline && !deadline_cancel_sent) {
+    const std::lock_guard lock(cancel_mutex_);
+    SendCancelLocked();
+    deadline_cancel_sent = true;
   }
+  int wait_ms = kCancelResendMs;
+  if (timed && now < deadline) {
+    const auto left = std::chrono::duration_cast<milliseconds>(deadline - now);
+    wait_ms = static_cast<int>(std::clamp<milliseconds::rep>(left.count() + 1, 1, kCancelResendMs));
+  }
+  pollfd waiting{socket, POLLIN, 0};
+  const int ready = ::poll(&waiting, 1, wait_ms);
+  if (ready < 0) return errno == EINTR;
+  if (ready == 0) {
+    const std::lock_guard lock(cancel_mutex_);
+    if (cancelled_ || stop_requested_ || deadline_cancel_sent) SendCancelLocked();
+    return true;
+  }
+  return PQconsumeInput(connection_) != 0;
+}
+
+PgResult PostgresSession::NextResult(const QueryRequest& request) {
+  bool deadline_cancel_sent = false;
+  while (PQisBusy(connection_) && AwaitInput(request, deadline_cancel_sent)) {
+  }
+  // When waiting failed, PQgetResult waits inside libpq and reports the problem.
   return PgResult{PQgetResult(connection_)};
 }
 
@@ -297,14 +313,54 @@ Status PostgresSession::Query(const QueryRequest& request, rows::RowSink& sink) 
   return status;
 }
 
+void Note(const QueryRequest& request, std::string_view note) {
+  if (request.on_note) request.on_note(note);
+}
+
+// Why the statement cannot be the query of a binary COPY, or nullopt when it can: a query
+// without parameters that starts as a query does (SHOW, EXPLAIN and SELECT INTO are not), in
+// the read-only transaction, so that describing it and copying it see the same server
+// session also behind a transaction-pooling pgbouncer.
+std::optional<std::string_view> NotCopyable(const RewrittenSql& rewritten,
+                                            const QueryRequest& request) {
+  static constexpr std::string_view kQueryKeywords[] = {"select", "with", "values", "table"};
+  if (!rewritten.parameters.empty()) return "the query has parameters, which COPY cannot bind";
+  if (!request.read_only) return "the query is not read-only";
+  if (std::find(std::begin(kQueryKeywords), std::end(kQueryKeywords), rewritten.leading_keyword) ==
+      std::end(kQueryKeywords)) {
+    return "the statement is not a query COPY can run";
+  }
+  return std::nullopt;
+}
+
 Status PostgresSession::Stream(const RewrittenSql& rewritten,
                                const std::vector<const char*>& values, const QueryRequest& request,
                                rows::RowSink& sink) {
   if (Cancelled()) return Ok();  // Query reports the cancellation
-  if (PQsendQueryParams(connection_, rewritten.sql.c_str(), static_cast<int>(values.size()),
-                        nullptr, values.data(), nullptr, nullptr, 0) == 0) {
-    return ConnectionError("PostgreSQL");
+  int sent = 0;
+  const std::optional<std::string_view> not_copyable = NotCopyable(rewritten, request);
+  if (!not_copyable) {
+    // A query without parameters whose columns all have exact binary renderings comes through
+    // a binary COPY: the server skips its text output functions, libpq builds no PGresult per
+    // row (docs/benchmarks.md). Parsing it first also proves it is one whole statement, so
+    // wrapping it cannot change what it means.
+    std::optional<Error> describe_error;
+    const PgResult description = Describe(rewritten.sql, request, describe_error);
+    if (describe_error) return *describe_error;
+    const std::optional<std::string> unreadable = PostgresCopyReader::Unreadable(description.get());
+    if (!unreadable) {
+      Note(request, "rows come through a binary COPY");
+      return StreamCopy(rewritten.sql.substr(0, rewritten.body_end), description.get(), request,
+                        sink);
+    }
+    Note(request, "rows come in single-row mode: " + *unreadable);
+    sent = PQsendQueryPrepared(connection_, "", 0, nullptr, nullptr, nullptr, 0);
+  } else {
+    Note(request, "rows come in single-row mode: " + std::string(*not_copyable));
+    sent = PQsendQueryParams(connection_, rewritten.sql.c_str(), static_cast<int>(values.size()),
+                             nullptr, values.data(), nullptr, nullptr, 0);
   }
+  if (sent == 0) return ConnectionError("PostgreSQL");
   PQsetSingleRowMode(connection_);  // on failure the rows come in one result: slower, correct
 
   PostgresRowReader reader(sink, request);
@@ -344,6 +400,88 @@ Status PostgresSession::Stream(const RewrittenSql& rewritten,
   if (!sink_status.ok()) return sink_status;
   if (statement_error) return *statement_error;
   if (PQstatus(connection_) != CONNECTION_OK) return ConnectionError("PostgreSQL");
+  if (request.on_progress) request.on_progress(reader.delivered());
+  return Ok();
+}
+
+PgResult PostgresSession::Describe(const std::string& sql, const QueryRequest& request,
+                                   std::optional<Error>& error) {
+  if (PQsendPrepare(connection_, "", sql.c_str(), 0, nullptr) == 0) {
+    error = ConnectionError("PostgreSQL");
+    return nullptr;
+  }
+  error = FinishStatement(request);
+  if (error) return nullptr;
+  if (PQsendDescribePrepared(connection_, "") == 0) {
+    error = ConnectionError("PostgreSQL");
+    return nullptr;
+  }
+  PgResult description;
+  while (PgResult result = NextResult(request)) {
+    if (PQresultStatus(result.get()) == PGRES_COMMAND_OK) {
+      if (!description) description = std::move(result);
+    } else if (!error) {
+      error = StatementError(result.get(), request);
+    }
+  }
+  if (!error && !description) error = ConnectionError("PostgreSQL");
+  if (error) return nullptr;
+  return description;
+}
+
+std::optional<Error> PostgresSession::FinishStatement(const QueryRequest& request) {
+  std::optional<Error> error;
+  while (PgResult result = NextResult(request)) {
+    const ExecStatusType status = PQresultStatus(result.get());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && !error) {
+      error = StatementError(result.get(), request);
+    }
+  }
+  if (!error && PQstatus(connection_) != CONNECTION_OK) error = ConnectionError("PostgreSQL");
+  return error;
+}
+
+Status PostgresSession::StreamCopy(const std::string& sql, const PGresult* description,
+                                   const QueryRequest& request, rows::RowSink& sink) {
+  PostgresCopyReader reader(sink, request);
+  BATUTA_RETURN_IF_ERROR(reader.Begin(description));
+  // The newline ends a trailing -- comment; the statement parsed alone, so its parentheses,
+  // quotes and comments are balanced.
+  const std::string copy = "COPY (\n" + sql + "\n) TO STDOUT (FORMAT binary)";
+  if (PQsendQueryParams(connection_, copy.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 0) {
+    return ConnectionError("PostgreSQL");
+  }
+  PgResult start = NextResult(request);
+  if (start == nullptr) return ConnectionError("PostgreSQL");
+  if (PQresultStatus(start.get()) != PGRES_COPY_OUT) {
+    Error error = StatementError(start.get(), request);
+    start.reset();
+    (void)FinishStatement(request);
+    return error;
+  }
+  start.reset();
+
+  Status sink_status;  // the first error of the reader or the sink
+  bool deadline_cancel_sent = false;
+  for (;;) {
+    char* buffer = nullptr;
+    const int size = PQgetCopyData(connection_, &buffer, /*async=*/1);
+    if (size > 0) {
+      if (sink_status.ok()) {
+        sink_status = reader.Feed({buffer, static_cast<std::size_t>(size)});
+        if (!sink_status.ok()) StopStatement();
+      }
+      PQfreemem(buffer);
+    } else if (size == 0) {
+      if (!AwaitInput(request, deadline_cancel_sent)) break;
+    } else {
+      break;  // -1: the COPY is over; -2: an error, which the results below report
+    }
+  }
+  std::optional<Error> statement_error = FinishStatement(request);
+  if (!sink_status.ok()) return sink_status;
+  if (statement_error) return *statement_error;
+  BATUTA_RETURN_IF_ERROR(reader.Finish());
   if (request.on_progress) request.on_progress(reader.delivered());
   return Ok();
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <optional>
@@ -389,7 +390,7 @@ class ActivityCheckingSink : public rows::RowSink {
     RecordingSink activity;
     BATUTA_RETURN_IF_ERROR(watcher_.Query(
         Request("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE "
-                "'%AS streamed_rows'"),
+                "'%AS streamed_rows%' AND pid <> pg_backend_pid()"),
         activity));
     still_running = activity.rows.at(0).at(0) == "1";
     return Error::Conflict("seen enough");
@@ -423,6 +424,148 @@ TEST_F(PostgresSessionTest, StreamsWideRows) {
     ASSERT_EQ(sink.rows[i][0], std::to_string(g));
     ASSERT_EQ(sink.rows[i][1], std::string(50000, static_cast<char>('A' + g % 26))) << g;
   }
+}
+
+// The same values through both ways of fetching: a query without parameters whose columns all
+// have binary renderings comes through a binary COPY, the same query with a parameter in
+// single-row mode (text). Every edge of every type with a binary rendering must agree.
+TEST_F(PostgresSessionTest, BinaryCopyDeliversExactlyWhatTheTextProtocolDoes) {
+  const std::string select =
+      "SELECT b, s, i, g, o, n, d, t, ts, by, u, j, jb, tx, vc, ch, nm FROM (VALUES "
+      "(true, (-32768)::int2, (-2147483648)::int4, (-9223372036854775808)::int8, 4294967295::oid, "
+      " 0::numeric, '4714-11-24 BC'::date, '00:00:00'::time, '4713-01-01 00:00:00 BC'::timestamp,"
+      " '\\x00ff10'::bytea, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid, "
+      " '{\"b\": [1, 2], \"a\": \"é\"}'::json, '{\"b\": [1, 2], \"a\": \"é\"}'::jsonb, "
+      " E'line\\nnext, \"q\" 日本'::text, 'abc'::varchar(5), 'ab'::char(5), 'pg_class'::name),"
+      "(false, 32767, 2147483647, 9223372036854775807, 0, 0.00, '0001-12-31 BC', "
+      " '23:59:59.999999', '0001-12-31 23:59:59.999999 BC', '', NULL, 'null', '[]', '', '', '', "
+      " ''),"
+      "(NULL, NULL, NULL, NULL, NULL, -0.000001, '0001-01-01', '24:00:00', "
+      " '1999-12-31 23:59:59.999999', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),"
+      "(NULL, 0, 0, 0, NULL, 123456789.000001, '1999-12-31', '12:34:56.5', "
+      " '2000-01-01 00:00:00', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),"
+      "(NULL, NULL, NULL, NULL, NULL, 1e20, '2000-02-29', '00:00:00.000001', "
+      " '2020-02-29 12:00:00.25', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),"
+      "(NULL, NULL, NULL, NULL, NULL, 'NaN', '5874897-12-31', NULL, "
+      " '294276-12-31 23:59:59.999999', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),"
+      "(NULL, NULL, NULL, NULL, NULL, 'Infinity', 'infinity', NULL, 'infinity', NULL, NULL, "
+      " NULL, NULL, NULL, NULL, NULL, NULL),"
+      "(NULL, NULL, NULL, NULL, NULL, '-Infinity', '-infinity', NULL, '-infinity', NULL, NULL, "
+      " NULL, NULL, NULL, NULL, NULL, NULL),"
+      "(NULL, NULL, NULL, NULL, NULL, 99999999999999999999.99999, '1970-01-01', NULL, "
+      " '1970-01-01 00:00:00.1', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),"
+      "(NULL, NULL, NULL, NULL, NULL, -0.1234567890123456789, '2400-02-29', NULL, "
+      " '1900-03-01 01:02:03', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)"
+      ") AS v(b, s, i, g, o, n, d, t, ts, by, u, j, jb, tx, vc, ch, nm)";
+  std::vector<std::string> notes;
+  auto copied = Request(select);
+  copied.on_note = [&notes](std::string_view note) { notes.emplace_back(note); };
+  const auto binary = Run(copied);
+  EXPECT_EQ(notes, (std::vector<std::string>{"rows come through a binary COPY"}));
+  const auto text = Run(Request(select + " WHERE :one = 1", {{"one", ColumnType::kInteger, "1"}}));
+  ASSERT_EQ(binary.rows.size(), 10u);
+  ASSERT_EQ(text.rows.size(), binary.rows.size());
+  for (std::size_t row = 0; row < text.rows.size(); ++row) {
+    for (std::size_t column = 0; column < text.columns.size(); ++column) {
+      EXPECT_EQ(binary.rows[row][column], text.rows[row][column])
+          << "row " << row + 1 << ", column " << text.columns[column].name;
+    }
+  }
+  ASSERT_EQ(binary.columns.size(), text.columns.size());
+  for (std::size_t column = 0; column < text.columns.size(); ++column) {
+    EXPECT_EQ(binary.columns[column].name, text.columns[column].name);
+    EXPECT_EQ(binary.columns[column].type, text.columns[column].type);
+    EXPECT_EQ(binary.columns[column].source_type, text.columns[column].source_type);
+  }
+  EXPECT_EQ(binary.rows[0][6], "4714-11-24 BC");
+  EXPECT_EQ(binary.rows[1][5], "0.00");
+  EXPECT_EQ(binary.rows[0][15], "ab   ");
+}
+
+TEST_F(PostgresSessionTest, SaysHowRowsAreFetchedAndWhy) {
+  const auto note_of = [this](QueryRequest request) {
+    std::vector<std::string> notes;
+    request.on_note = [&notes](std::string_view note) { notes.emplace_back(note); };
+    Run(request);
+    return notes.size() == 1 ? notes[0] : "notes: " + std::to_string(notes.size());
+  };
+  EXPECT_EQ(note_of(Request("SELECT 1::int8 AS a, 'x'::text AS b")),
+            "rows come through a binary COPY");
+  EXPECT_EQ(note_of(Request("SELECT 1::int8 AS a, 0.5::float8 AS price")),
+            "rows come in single-row mode: column 2 (price) is double precision, which has no "
+            "exact binary rendering");
+  EXPECT_EQ(note_of(Request("SELECT :a::int8 AS a", {{"a", ColumnType::kInteger, "1"}})),
+            "rows come in single-row mode: the query has parameters, which COPY cannot bind");
+  auto writable = Request("SELECT 1::int8 AS a");
+  writable.read_only = false;
+  EXPECT_EQ(note_of(writable), "rows come in single-row mode: the query is not read-only");
+  EXPECT_EQ(note_of(Request("SHOW TimeZone")),
+            "rows come in single-row mode: the statement is not a query COPY can run");
+}
+
+// The statement goes into COPY ( … ) as written, less a final ';' and what follows its last
+// token: leading comments and parentheses, a trailing line comment, WITH and VALUES.
+TEST_F(PostgresSessionTest, QueriesOfEveryShapeRunThroughCopy) {
+  const auto via_copy = [this](const std::string& sql) {
+    std::vector<std::string> notes;
+    auto request = Request(sql);
+    request.on_note = [&notes](std::string_view note) { notes.emplace_back(note); };
+    const auto sink = Run(request);
+    EXPECT_EQ(notes, (std::vector<std::string>{"rows come through a binary COPY"})) << sql;
+    return sink.rows;
+  };
+  using Rows = std::vector<std::vector<Value>>;
+  EXPECT_EQ(via_copy("SELECT 1::int8 AS one; -- the end"), (Rows{{"1"}}));
+  EXPECT_EQ(via_copy("/* first */ (SELECT 2::int4 AS two) UNION ALL (SELECT 3) ORDER BY 1 ;\n"),
+            (Rows{{"2"}, {"3"}}));
+  EXPECT_EQ(via_copy("-- comment\nWITH x AS (SELECT 'a;b'::text AS v) SELECT v FROM x -- tail"),
+            (Rows{{"a;b"}}));
+  EXPECT_EQ(via_copy("values (1::int2, $$)$$::text)"), (Rows{{"1", ")"}}));
+}
+
+TEST_F(PostgresSessionTest, CancelStopsABinaryCopy) {
+  std::atomic<bool> first_row{false};
+  class SignallingSink : public rows::RowSink {
+   public:
+    explicit SignallingSink(std::atomic<bool>& seen) : seen_(seen) {}
+    Status Begin(std::span<const rows::Column> /*columns*/) override { return Ok(); }
+    Status Row(std::span<const rows::Cell> /*cells*/) override {
+      seen_ = true;
+      return Ok();
+    }
+
+   private:
+    std::atomic<bool>& seen_;
+  };
+  // generate_series in the select list streams its rows (in FROM it would collect them first).
+  auto running = std::async(std::launch::async, [this, &first_row] {
+    SignallingSink sink(first_row);
+    return session_->Query(Request("SELECT generate_series(1, 1000000000000) AS g"), sink);
+  });
+  const auto start = std::chrono::steady_clock::now();
+  while (!first_row &&
+         running.wait_for(std::chrono::milliseconds(5)) != std::future_status::ready &&
+         std::chrono::steady_clock::now() - start < std::chrono::seconds(20)) {
+  }
+  EXPECT_TRUE(first_row);
+  session_->Cancel();
+  ASSERT_EQ(running.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+  const Status status = running.get();
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().message, "query cancelled");
+  EXPECT_EQ(Run(Request("SELECT 5::int8")).rows, (std::vector<std::vector<Value>>{{"5"}}));
+}
+
+TEST_F(PostgresSessionTest, StatementTimeoutStopsABinaryCopy) {
+  auto request = Request("SELECT generate_series(1, 1000000000000) AS g");
+  request.statement_timeout = std::chrono::milliseconds(200);
+  CountingSink sink;
+  const Status status = session_->Query(request, sink);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(status.error().message.find("statement timeout"), std::string::npos)
+      << status.error().message;
+  EXPECT_EQ(Run(Request("SELECT 6::int8")).rows, (std::vector<std::vector<Value>>{{"6"}}));
 }
 
 TEST_F(PostgresSessionTest, ErrorPositionsCountInTheStatementAsWritten) {

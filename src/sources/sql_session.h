@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
@@ -58,6 +59,9 @@ struct QueryRequest {
   // Called every `progress_every` rows delivered and once at the end, with the total so far.
   std::function<void(std::uint64_t rows)> on_progress;
   std::uint64_t progress_every = 10000;
+  // Called with a sentence on how the rows are fetched when a driver chooses between ways
+  // (postgres: a binary COPY or single-row mode, and why), for the run's log.
+  std::function<void(std::string_view note)> on_note;
 };
 
 // One open connection to a database. Query is called from one thread at a time; Cancel may
