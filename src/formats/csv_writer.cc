@@ -421,15 +421,8 @@ Error CsvWriter::StateError(std::string_view call) const {
   return Error::Internal("CSV writer: bad state");
 }
 
-char* CsvWriter::Reserve(std::size_t bytes) {
-  if (buffer_.size() - used_ < bytes) buffer_.resize(std::max(buffer_.size() * 2, used_ + bytes));
-  return buffer_.data() + used_;
-}
-
-void CsvWriter::Put(std::string_view bytes) {
-  char* out = Reserve(bytes.size());
-  if (!bytes.empty()) std::memcpy(out, bytes.data(), bytes.size());
-  used_ += bytes.size();
+void CsvWriter::Grow(std::size_t bytes) {
+  buffer_.resize(std::max(buffer_.size() * 2, used_ + bytes));
 }
 
 }  // namespace batuta::formats

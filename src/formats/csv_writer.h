@@ -3,6 +3,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <span>
@@ -119,8 +120,18 @@ class CsvWriter final : public rows::RowSink {
   Status FlushBuffer();
   Error Fail(Error error);
   Error StateError(std::string_view call) const;
-  char* Reserve(std::size_t bytes);
-  void Put(std::string_view bytes);
+  // Room for `bytes` more at the end of the buffer, which grows when it must (flushing is
+  // Row's business). Inline: called for every field and delimiter.
+  char* Reserve(std::size_t bytes) {
+    if (buffer_.size() - used_ < bytes) Grow(bytes);
+    return buffer_.data() + used_;
+  }
+  void Grow(std::size_t bytes);
+  void Put(std::string_view bytes) {
+    char* out = Reserve(bytes.size());
+    if (!bytes.empty()) std::memcpy(out, bytes.data(), bytes.size());
+    used_ += bytes.size();
+  }
 
   ByteSink& sink_;
   CsvOptions options_;

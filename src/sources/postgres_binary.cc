@@ -252,7 +252,7 @@ std::size_t MaxRenderedSize(BinaryFormat format, std::string_view value) {
     case BinaryFormat::kBytes:
       return 2 * value.size();
     default:
-      return 48;  // integers, dates, times, timestamps (a 7-digit year, " BC"), uuids
+      return kMaxFixedRenderedSize;
   }
 }
 

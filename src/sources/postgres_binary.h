@@ -39,6 +39,15 @@ enum class BinaryFormat {
 // header is malformed.
 std::size_t MaxRenderedSize(BinaryFormat format, std::string_view value);
 
+// The bound MaxRenderedSize gives every value of the formats whose renderings are short
+// whatever the value (integers, dates, times, timestamps with a 7-digit year and " BC",
+// uuids), and whether `format` is one of them: readers skip the call for those.
+constexpr std::size_t kMaxFixedRenderedSize = 48;
+constexpr bool HasFixedRenderedSize(BinaryFormat format) {
+  return format != BinaryFormat::kNumeric && format != BinaryFormat::kText &&
+         format != BinaryFormat::kJsonb && format != BinaryFormat::kBytes;
+}
+
 // The last date a column rendered: consecutive rows often fall on the same day (rows in time
 // order), and the calendar arithmetic is most of a timestamp's rendering.
 struct DateMemo {

@@ -136,7 +136,11 @@ Result<std::size_t> PostgresCopyReader::ParseRow(std::string_view bytes) {
     if (bytes.size() - position < size) return 0;
     fields_[i] = bytes.substr(position, size);
     position += size;
-    if (formats_[i] != BinaryFormat::kText) room += MaxRenderedSize(formats_[i], fields_[i]);
+    if (HasFixedRenderedSize(formats_[i])) {
+      room += kMaxFixedRenderedSize;
+    } else if (formats_[i] != BinaryFormat::kText) {
+      room += MaxRenderedSize(formats_[i], fields_[i]);
+    }
   }
   if (rendered_.size() < room) rendered_.resize(std::max(room, 2 * rendered_.size()));
   char* cursor = rendered_.data();

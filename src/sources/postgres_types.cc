@@ -73,11 +73,4 @@ std::vector<PostgresColumn> DescribePostgresColumns(const PGresult* result) {
   return columns;
 }
 
-void ReportPostgresProgress(const QueryRequest& request, std::uint64_t delivered) {
-  if (request.on_progress && request.progress_every > 0 &&
-      delivered % request.progress_every == 0) {
-    request.on_progress(delivered);
-  }
-}
-
 }  // namespace batuta::sources

@@ -43,7 +43,13 @@ struct PostgresColumn {
 // The columns of a result or of a described statement (PQdescribePrepared).
 std::vector<PostgresColumn> DescribePostgresColumns(const PGresult* result);
 
-// Calls request.on_progress when `delivered` is a multiple of request.progress_every.
-void ReportPostgresProgress(const QueryRequest& request, std::uint64_t delivered);
+// Calls request.on_progress when `delivered` is a multiple of request.progress_every. Inline:
+// called for every row.
+inline void ReportPostgresProgress(const QueryRequest& request, std::uint64_t delivered) {
+  if (request.progress_every > 0 && delivered % request.progress_every == 0 &&
+      request.on_progress) {
+    request.on_progress(delivered);
+  }
+}
 
 }  // namespace batuta::sources
