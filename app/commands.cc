@@ -34,12 +34,38 @@
 #include "runs/schedule_ticker.h"
 #include "scheduler/schedule_spec.h"
 #include "secrets/master_key.h"
+#include "storage/stale_temporaries.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace batuta::app {
 namespace {
 
 void PrintError(std::string_view message) { fmt::print(stderr, "batuta: {}\n", message); }
+
+// Temporary files older than this are writes that died with their process: an export in
+// progress changes its file with every 64 KiB it writes.
+constexpr std::chrono::hours kStaleTemporaryAge{24};
+
+// Removes what exports killed mid-write left in the storage folders (a sweep at start-up only:
+// this process has no write in progress yet). Problems are logged, never fatal.
+void SweepStaleTemporaries(const connections::ConnectionService& connections, const Clock& clock) {
+  auto folders = connections.StorageFolders();
+  if (!folders.ok()) {
+    spdlog::warn("storage: cannot list the storage folders: {}", folders.error().message);
+    return;
+  }
+  for (const auto& [name, folder] : *folders) {
+    const storage::SweepOutcome swept =
+        storage::RemoveStaleTemporaries(folder, kStaleTemporaryAge, clock.Now());
+    if (swept.removed != 0) {
+      spdlog::info("storage '{}': removed {} unfinished temporary files ({} bytes)", name,
+                   swept.removed, swept.bytes);
+    }
+    for (const std::string& problem : swept.problems) {
+      spdlog::warn("storage '{}': sweeping temporary files: {}", name, problem);
+    }
+  }
+}
 
 Result<std::unique_ptr<Store>> OpenMigratedStore(const Config& config) {
   auto store = SqliteStore::Open(StoreFile(config), SystemClock::Instance());
@@ -180,6 +206,7 @@ int Serve(const Config& config) {
     PrintError("storage connection 'exports': " + ensured.error().message);
     return 1;
   }
+  SweepStaleTemporaries(connections, clock);
   job_types.Add(std::make_unique<runners::SqlExport>(**store, connections, clock, config.timezone));
   logs::SecretMasker masker;
   logs::LogHub log_hub((*store)->RunLogs(), masker, clock);

@@ -337,6 +337,19 @@ Result<std::filesystem::path> ConnectionService::ResolveStorage(std::string_view
   return folder;
 }
 
+Result<std::vector<std::pair<std::string, std::filesystem::path>>>
+ConnectionService::StorageFolders() const {
+  auto records = store_.Connections().List();
+  if (!records.ok()) return std::move(records).error();
+  std::vector<std::pair<std::string, std::filesystem::path>> folders;
+  for (const ConnectionRecord& record : *records) {
+    if (record.kind != "storage") continue;
+    auto folder = StorageFolder(record);
+    if (folder.ok()) folders.emplace_back(record.name, std::move(folder).value());
+  }
+  return folders;
+}
+
 Status ConnectionService::EnsureDefaultStorage() {
   auto found = store_.Connections().FindByName(kDefaultStorage);
   if (!found.ok()) return std::move(found).error();

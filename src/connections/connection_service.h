@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "auth/audit_trail.h"
@@ -78,6 +79,10 @@ class ConnectionService {
   Result<ResolvedSql> ResolveSql(std::string_view name, const auth::Actor& actor);
   // The absolute folder of a storage connection (created if missing).
   Result<std::filesystem::path> ResolveStorage(std::string_view name);
+
+  // The folder of every storage connection, by connection name, whether it exists or not
+  // (for start-up housekeeping). A connection whose folder no longer resolves is left out.
+  Result<std::vector<std::pair<std::string, std::filesystem::path>>> StorageFolders() const;
 
   // Creates the storage connection "exports" (folder exports/) when no connection has that
   // name: what an export writes to when its job names no storage.

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 
 #include "secrets/secret_box.h"
@@ -211,6 +212,30 @@ TEST_F(ConnectionServiceTest, CreatesTheDefaultStorageOnce) {
   auto folder = service_->ResolveStorage("exports");
   ASSERT_TRUE(folder.ok());
   EXPECT_EQ(folder->filename(), "exports");
+}
+
+TEST_F(ConnectionServiceTest, StorageFoldersNameEveryStorageAndNoOtherKind) {
+  ASSERT_TRUE(service_->EnsureDefaultStorage().ok());
+  ASSERT_TRUE(
+      service_
+          ->Create(
+              {{"name", "files"}, {"kind", "storage"}, {"settings", {{"folder", "reports/daily"}}}},
+              actor_)
+          .ok());
+  MakeSqliteFile("crm.db");
+  ASSERT_TRUE(
+      service_
+          ->Create({{"name", "crm"}, {"kind", "sqlite"}, {"settings", {{"path", "crm.db"}}}},
+                   actor_)
+          .ok());
+  auto folders = service_->StorageFolders();
+  ASSERT_TRUE(folders.ok()) << folders.error().message;
+  std::map<std::string, std::string> by_name;
+  for (const auto& [name, folder] : *folders) {
+    by_name[name] = folder.lexically_relative(dir_.path()).string();
+  }
+  EXPECT_EQ(by_name, (std::map<std::string, std::string>{{"exports", "exports"},
+                                                         {"files", "reports/daily"}}));
 }
 
 TEST_F(ConnectionServiceTest, TestsASqliteConnection) {

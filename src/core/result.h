@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cassert>
+#include <optional>
 #include <utility>
 #include <variant>
 
@@ -53,28 +54,29 @@ class [[nodiscard]] Result {
   std::variant<T, Error> state_;
 };
 
-// Result<void>: success carries nothing.
+// Result<void>: success carries nothing, and costs nothing: no Error is built for it (an
+// Error's details allocate), which matters because rows pass through several Status-returning
+// calls each.
 template <>
 class [[nodiscard]] Result<void> {
  public:
   Result() = default;
   // NOLINTNEXTLINE(google-explicit-constructor): implicit on purpose, as above
-  Result(Error error) : error_(std::move(error)), failed_(true) {}
+  Result(Error error) : error_(std::move(error)) {}
 
-  bool ok() const { return !failed_; }
+  bool ok() const { return !error_.has_value(); }
   explicit operator bool() const { return ok(); }
   const Error& error() const& {
-    assert(failed_ && "Result::error() on success");
-    return error_;
+    assert(!ok() && "Result::error() on success");
+    return *error_;
   }
   Error&& error() && {
-    assert(failed_ && "Result::error() on success");
-    return std::move(error_);
+    assert(!ok() && "Result::error() on success");
+    return std::move(*error_);
   }
 
  private:
-  Error error_;
-  bool failed_ = false;
+  std::optional<Error> error_;
 };
 
 using Status = Result<void>;

@@ -431,6 +431,15 @@ class TemporalFormat {
             piece.part = Part::kFraction;
             has_fraction_ = true;
             break;
+          case '.':
+            if (format.substr(i, 2) != ".f") {
+              piece.literal = format.substr(i - 1, 2);
+              break;
+            }
+            ++i;
+            piece.part = Part::kDotFraction;
+            has_fraction_ = true;
+            break;
           case '%':
             piece.literal = '%';
             break;
@@ -457,6 +466,15 @@ class TemporalFormat {
         continue;
       }
       std::size_t width = piece.part == Part::kYear ? 4 : 2;
+      if (piece.part == Part::kDotFraction) {
+        // ".digits", or nothing at all.
+        if (at + 1 >= text.size() || text[at] != '.' || !IsDigit(text[at + 1])) continue;
+        std::size_t end = at + 1;
+        while (end < text.size() && IsDigit(text[end])) ++end;
+        parts[6] = text.substr(at + 1, end - at - 1);
+        at = end;
+        continue;
+      }
       if (piece.part == Part::kFraction) {
         width = 0;
         while (at + width < text.size() && IsDigit(text[at + width])) ++width;
@@ -482,7 +500,18 @@ class TemporalFormat {
   }
 
  private:
-  enum class Part { kYear, kMonth, kDay, kHour, kMinute, kSecond, kFraction, kLiteral };
+  // kDotFraction (%.f) fills the fraction's slot too.
+  enum class Part {
+    kYear,
+    kMonth,
+    kDay,
+    kHour,
+    kMinute,
+    kSecond,
+    kFraction,
+    kLiteral,
+    kDotFraction
+  };
   struct Piece {
     Part part = Part::kLiteral;
     std::string literal;

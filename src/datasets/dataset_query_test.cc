@@ -658,6 +658,28 @@ TEST(DatasetQueryTest, Windows1252DatasetIsServedAsUtf8) {
   EXPECT_EQ(*csv, "cidade\r\nS\xC3\xA3o Paulo\r\nBras\xC3\xADlia \xE2\x82\xAC\r\n");
 }
 
+// The default formats end in %.f: a fraction when the value had one, nothing otherwise.
+TEST(DatasetQueryTest, DefaultFormatsKeepFractions) {
+  const testing::TempDir dir;
+  DatasetFile file(dir, "clock",
+                   {{"id", ColumnType::kInteger, ""},
+                    {"at", ColumnType::kTimestamp, ""},
+                    {"hour", ColumnType::kTime, ""}},
+                   formats::CsvOptions{});
+  const DatasetInfo info = file.Write({{"1", "2024-02-01 09:30:00", "08:00:00"},
+                                       {"2", "2024-02-01 09:30:00.25", "08:00:00.000001"},
+                                       {"3", "2024-02-01 09:30:01", "24:00:00"}});
+  const json typed = RunJson(info, {{"types", "typed"}});
+  EXPECT_EQ(typed["rows"][0]["at"], "2024-02-01 09:30:00");
+  EXPECT_EQ(typed["rows"][1]["at"], "2024-02-01 09:30:00.25");
+  EXPECT_EQ(typed["rows"][1]["hour"], "08:00:00.000001");
+  using V = std::vector<std::string>;
+  EXPECT_EQ(IdsOf(info, {{"filter", "at:gt:2024-02-01 09:30:00"}}), (V{"2", "3"}));
+  EXPECT_EQ(IdsOf(info, {{"filter", "at:lt:2024-02-01 09:30:00.5"}}), (V{"1", "2"}));
+  EXPECT_EQ(IdsOf(info, {{"filter", "hour:gt:08:00:00"}}), (V{"2", "3"}));
+  EXPECT_EQ(IdsOf(info, {{"sort", "-hour"}}), (V{"3", "2", "1"}));
+}
+
 TEST(DatasetQueryTest, NonEmptyNullText) {
   const testing::TempDir dir;
   formats::CsvOptions options;

@@ -183,6 +183,7 @@ Result<CsvOptions> CsvPreset(std::string_view name, std::string_view field_prefi
     options.line_ending = "\r\n";
     options.formula_guard = true;
     options.date_format = "%d/%m/%Y";
+    options.time_format = "%H:%M:%S";
     options.timestamp_format = "%d/%m/%Y %H:%M:%S";
     return options;
   }

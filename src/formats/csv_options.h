@@ -33,10 +33,11 @@ enum class OnUnmappable {
 //    "timestamp_format": "%d/%m/%Y %H:%M:%S", "null_text": "", "gzip": false,
 //    "formula_guard": true}
 // The preset is applied first; explicit fields override it. "rfc4180" is the defaults below;
-// "excel_br" is ';', decimal ',', utf-8-bom, CRLF, formula_guard, "%d/%m/%Y" dates and
-// "%d/%m/%Y %H:%M:%S" timestamps. Formats use %Y %m %d (date and timestamp), %H %M %S and %f
-// (time and timestamp; %f is the fraction as the database gave it, without its dot, empty when
-// there is none) and %% ; anything else is literal.
+// "excel_br" is ';', decimal ',', utf-8-bom, CRLF, formula_guard, "%d/%m/%Y" dates,
+// "%H:%M:%S" times and "%d/%m/%Y %H:%M:%S" timestamps (whole seconds: what Excel shows). Formats
+// use %Y %m %d (date and timestamp), %H %M %S, %f and %.f (time and timestamp; %f is the
+// fraction as the database gave it, without its dot, empty when there is none; %.f is it with
+// its dot, or nothing) and %% ; anything else is literal.
 struct CsvOptions {
   std::string preset = "rfc4180";
   char delimiter = ',';
@@ -47,8 +48,9 @@ struct CsvOptions {
   OnUnmappable on_unmappable = OnUnmappable::kFail;
   char decimal_separator = '.';
   std::string date_format = "%Y-%m-%d";
-  std::string time_format = "%H:%M:%S";
-  std::string timestamp_format = "%Y-%m-%d %H:%M:%S";
+  // The defaults keep a fraction the database gave (and add none): no digit is lost.
+  std::string time_format = "%H:%M:%S%.f";
+  std::string timestamp_format = "%Y-%m-%d %H:%M:%S%.f";
   // Written, never quoted, for a NULL cell. A non-NULL value whose field would read the same is
   // quoted, so "an unquoted field equal to null_text" means NULL exactly (with the default "",
   // an empty string is written as "" and NULL as nothing). May not contain the delimiter, the

@@ -168,8 +168,8 @@ TEST(CsvOptionsToJson, IsCompleteAndParsesBack) {
   EXPECT_EQ(CsvOptionsToJson(CsvOptions{}),
             Json::parse(R"({"preset":"rfc4180","delimiter":",","quote":"\"","header":true,
               "line_ending":"crlf","encoding":"utf-8","on_unmappable":"fail",
-              "decimal_separator":".","date_format":"%Y-%m-%d","time_format":"%H:%M:%S",
-              "timestamp_format":"%Y-%m-%d %H:%M:%S","null_text":"","gzip":false,
+              "decimal_separator":".","date_format":"%Y-%m-%d","time_format":"%H:%M:%S%.f",
+              "timestamp_format":"%Y-%m-%d %H:%M:%S%.f","null_text":"","gzip":false,
               "formula_guard":false})"));
 }
 

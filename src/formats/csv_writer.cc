@@ -237,23 +237,52 @@ bool CsvWriter::WriteCell(const rows::Cell& cell, std::size_t column) {
 
 std::uint8_t CsvWriter::Classes(std::string_view value) const {
   // Most bytes of most fields are plain ASCII: a word without a special or high byte is
-  // skipped whole; only words holding one are looked up byte by byte.
+  // skipped whole; only words holding one are looked up byte by byte. A field that does not
+  // fill a word (most numbers, dates, codes) is tested as one word built from overlapping
+  // loads, and so is the tail of a longer one: the test asks whether any byte matches, which
+  // repeated bytes (and the zero bytes a short field is padded with) cannot change.
   const auto delimiter = static_cast<unsigned char>(options_.delimiter);
   const auto quote = static_cast<unsigned char>(options_.quote);
-  std::uint8_t classes = 0;
-  std::size_t i = 0;
-  for (; i + 8 <= value.size(); i += 8) {
-    std::uint64_t word = 0;
-    std::memcpy(&word, value.data() + i, 8);
-    if (((word & kHighBits) | HasByte(word, delimiter) | HasByte(word, quote) |
-         HasByte(word, '\n') | HasByte(word, '\r')) == 0) {
-      continue;
+  const auto needs_look = [delimiter, quote](std::uint64_t word) {
+    return ((word & kHighBits) | HasByte(word, delimiter) | HasByte(word, quote) |
+            HasByte(word, '\n') | HasByte(word, '\r')) != 0;
+  };
+  const std::size_t size = value.size();
+  const char* const data = value.data();
+  std::uint64_t word = 0;
+  if (size < 8) {
+    if (size >= 4) {
+      std::uint32_t head = 0;
+      std::uint32_t tail = 0;
+      std::memcpy(&head, data, 4);
+      std::memcpy(&tail, data + size - 4, 4);
+      word = head | (std::uint64_t{tail} << 32);
+    } else if (size != 0) {
+      word = static_cast<unsigned char>(data[0]) |
+             (std::uint64_t{static_cast<unsigned char>(data[size / 2])} << 8) |
+             (std::uint64_t{static_cast<unsigned char>(data[size - 1])} << 16);
     }
-    for (std::size_t j = i; j < i + 8; ++j) {
-      classes |= byte_class_[static_cast<unsigned char>(value[j])];
-    }
+    if (!needs_look(word)) return 0;
+    std::uint8_t classes = 0;
+    for (const char c : value) classes |= byte_class_[static_cast<unsigned char>(c)];
+    return classes;
   }
-  for (; i < value.size(); ++i) classes |= byte_class_[static_cast<unsigned char>(value[i])];
+  const auto look_up = [this, data](std::size_t from) {
+    std::uint8_t classes = 0;
+    for (std::size_t j = from; j < from + 8; ++j) {
+      classes |= byte_class_[static_cast<unsigned char>(data[j])];
+    }
+    return classes;
+  };
+  std::uint8_t classes = 0;
+  for (std::size_t i = 0; i + 8 <= size; i += 8) {
+    std::memcpy(&word, data + i, 8);
+    if (needs_look(word)) classes |= look_up(i);
+  }
+  if (size % 8 != 0) {
+    std::memcpy(&word, data + size - 8, 8);  // the tail, overlapping the last whole word
+    if (needs_look(word)) classes |= look_up(size - 8);
+  }
   return classes;
 }
 

@@ -349,6 +349,22 @@ TEST(CsvWriter, RenderedDatesAreQuotedWhenTheyNeedIt) {
             "d,t,ts\r\n02/01/2024,10h11,2024-01-02 10:11:12\r\n2024-13,x,y\r\n");
 }
 
+// The defaults keep fractions (%.f); the dot that brings is the delimiter when the decimal
+// separator is ',' and the delimiter '.'.
+TEST(CsvWriter, DefaultFormatsKeepFractionsAndQuoteTheirDot) {
+  Table table;
+  table.columns = {{"t", ColumnType::kTime, ""}, {"ts", ColumnType::kTimestamp, ""}};
+  table.rows = {{"10:11:12.5", "2024-01-02T10:11:12.000001"}, {"10:11:12", "2024-01-02 10:11:12"}};
+  EXPECT_EQ(WriteCsv({}, table),
+            "t,ts\r\n10:11:12.5,2024-01-02 10:11:12.000001\r\n10:11:12,2024-01-02 10:11:12\r\n");
+  CsvOptions dotted;
+  dotted.decimal_separator = ',';
+  dotted.delimiter = '.';
+  EXPECT_EQ(WriteCsv(dotted, table),
+            "t.ts\r\n\"10:11:12.5\".\"2024-01-02 10:11:12.000001\"\r\n"
+            "10:11:12.2024-01-02 10:11:12\r\n");
+}
+
 TEST(CsvWriter, ReplacementCharacterThatIsTheDelimiterIsQuoted) {
   Table table;
   table.columns = {{"a", ColumnType::kText, ""}};

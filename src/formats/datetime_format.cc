@@ -37,9 +37,9 @@ std::string_view DirectivesOf(DateTimeFormat::Kind kind) {
     case DateTimeFormat::Kind::kDate:
       return "%Y %m %d %%";
     case DateTimeFormat::Kind::kTime:
-      return "%H %M %S %f %%";
+      return "%H %M %S %f %.f %%";
     case DateTimeFormat::Kind::kTimestamp:
-      return "%Y %m %d %H %M %S %f %%";
+      return "%Y %m %d %H %M %S %f %.f %%";
   }
   return "";
 }
@@ -77,6 +77,11 @@ Result<DateTimeFormat> DateTimeFormat::Compile(std::string_view format, Kind kin
     }
     const char directive = format[++i];
     Part part = Part::kLiteral;
+    if (directive == '.' && time_parts && format.substr(i, 2) == ".f") {
+      pieces.push_back({Part::kDotFraction, {}});
+      ++i;
+      continue;
+    }
     switch (directive) {
       case '%':
         add_literal("%");
@@ -118,13 +123,17 @@ Result<DateTimeFormat> DateTimeFormat::Compile(std::string_view format, Kind kin
     }
     pieces.push_back({part, {}});
   }
+  // The canonical forms, whose rendering is a copy of (part of) the value.
   const std::string_view canonical = kind == Kind::kDate   ? "%Y-%m-%d"
                                      : kind == Kind::kTime ? "%H:%M:%S"
                                                            : "%Y-%m-%d %H:%M:%S";
-  const std::size_t prefix = format != canonical   ? 0
-                             : kind == Kind::kDate ? 10
-                             : kind == Kind::kTime ? 8
-                                                   : 19;
+  std::size_t prefix = 0;
+  if (format == canonical) {
+    prefix = kind == Kind::kDate ? 10 : kind == Kind::kTime ? 8 : 19;
+  } else if (kind != Kind::kDate && format.size() == canonical.size() + 3 &&
+             format.starts_with(canonical) && format.ends_with("%.f")) {
+    prefix = kWholeValue;
+  }
   return DateTimeFormat(kind, std::move(pieces), prefix);
 }
 
@@ -155,9 +164,11 @@ std::size_t DateTimeFormat::RenderTo(std::string_view canonical, char* out) cons
       break;
   }
   if (canonical_prefix_ != 0) {
-    std::memcpy(out, canonical.data(), canonical_prefix_);
+    const std::size_t size =
+        canonical_prefix_ == kWholeValue ? canonical.size() : canonical_prefix_;
+    std::memcpy(out, canonical.data(), size);
     if (time_at != 0) out[10] = ' ';  // a 'T' between date and time
-    return canonical_prefix_;
+    return size;
   }
   char* next = out;
   const auto copy = [&next](std::string_view text) {
@@ -189,6 +200,9 @@ std::size_t DateTimeFormat::RenderTo(std::string_view canonical, char* out) cons
         break;
       case Part::kFraction:
         if (canonical.size() > time_at + 9) copy(canonical.substr(time_at + 9));
+        break;
+      case Part::kDotFraction:
+        if (canonical.size() > time_at + 9) copy(canonical.substr(time_at + 8));
         break;
     }
   }

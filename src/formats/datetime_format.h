@@ -10,8 +10,9 @@
 namespace batuta::formats {
 
 // An output format for date, time and timestamp cells, compiled once from its %-form:
-// %Y %m %d (date parts), %H %M %S %f (time parts; %f is the fraction as the database gave it,
-// without its dot, empty when there is none) and %% ; every other character is literal.
+// %Y %m %d (date parts), %H %M %S %f %.f (time parts; %f is the fraction as the database gave
+// it, without its dot, empty when there is none; %.f is the same with its dot, so "%S%.f" is
+// "05" or "05.25", never "05.") and %% ; every other character is literal.
 // Rendering slices the canonical text of rows/row.h (YYYY-MM-DD, HH:MM:SS(.f+)?,
 // YYYY-MM-DD HH:MM:SS(.f+)?) without any calendar arithmetic, so it costs a few copies.
 class DateTimeFormat {
@@ -40,14 +41,24 @@ class DateTimeFormat {
   std::size_t MaxRenderedSize(std::size_t canonical_size) const {
     return literal_bytes_ + parts_ * canonical_size;
   }
-  // Every byte the format itself adds (its literals), for callers that must know whether a
-  // rendering can contain a given byte (digits are the only other bytes in it).
+  // Every byte the format itself adds (its literals, and the dot of %.f), for callers that must
+  // know whether a rendering can contain a given byte (digits are the only other bytes in it).
   const std::string& literal_bytes() const { return literals_; }
 
   Kind kind() const { return kind_; }
 
  private:
-  enum class Part { kLiteral, kYear, kMonth, kDay, kHour, kMinute, kSecond, kFraction };
+  enum class Part {
+    kLiteral,
+    kYear,
+    kMonth,
+    kDay,
+    kHour,
+    kMinute,
+    kSecond,
+    kFraction,
+    kDotFraction
+  };
   struct Piece {
     Part part = Part::kLiteral;
     std::string literal;
@@ -59,6 +70,8 @@ class DateTimeFormat {
       if (piece.part == Part::kLiteral) {
         literals_ += piece.literal;
       } else {
+        // %.f's dot is a byte the format adds (it may be the delimiter: decimal ',' allows that).
+        if (piece.part == Part::kDotFraction) literals_ += '.';
         ++parts_;
       }
     }
@@ -67,11 +80,13 @@ class DateTimeFormat {
 
   Kind kind_;
   std::vector<Piece> pieces_;
-  std::string literals_;  // all literal pieces, concatenated
+  std::string literals_;  // all literal pieces, concatenated, and %.f's dot
   std::size_t literal_bytes_ = 0;
   std::size_t parts_ = 0;  // pieces that copy part of the value
-  // When the format is the canonical form without the fraction (%Y-%m-%d, %H:%M:%S,
-  // %Y-%m-%d %H:%M:%S, the defaults), a rendering is this many leading bytes of the value.
+  // When the format is a canonical form, a rendering is a copy: without the fraction
+  // (%Y-%m-%d, %H:%M:%S, %Y-%m-%d %H:%M:%S) this many leading bytes of the value; with it
+  // (%H:%M:%S%.f, %Y-%m-%d %H:%M:%S%.f, the defaults) kWholeValue, all of it.
+  static constexpr std::size_t kWholeValue = static_cast<std::size_t>(-1);
   std::size_t canonical_prefix_ = 0;
 };
 

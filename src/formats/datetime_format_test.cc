@@ -29,7 +29,29 @@ TEST(DateTimeFormat, SlicesCanonicalValues) {
             "<2024-12-31T23:59:585");
 }
 
-// The defaults are the canonical forms less the fraction: a rendering is the value's start.
+// %.f is the fraction with its dot, or nothing: never a dangling dot.
+TEST(DateTimeFormat, DotFractionAppearsOnlyWithAFraction) {
+  EXPECT_EQ(Render("%Hh%M%.f", Kind::kTime, "08:05:09.25"), "<08h05.25");
+  EXPECT_EQ(Render("%Hh%M%.f", Kind::kTime, "08:05:09"), "<08h05");
+  EXPECT_EQ(Render("%d/%m/%Y %H:%M:%S%.f", Kind::kTimestamp, "2024-12-31 23:59:58.000123"),
+            "<31/12/2024 23:59:58.000123");
+  EXPECT_EQ(Render("%d/%m/%Y %H:%M:%S%.f", Kind::kTimestamp, "2024-12-31 23:59:58"),
+            "<31/12/2024 23:59:58");
+  // The defaults are the canonical forms: a rendering is the whole value ('T' made ' ').
+  EXPECT_EQ(Render("%H:%M:%S%.f", Kind::kTime, "24:00:00"), "<24:00:00");
+  EXPECT_EQ(Render("%H:%M:%S%.f", Kind::kTime, "08:05:09.5"), "<08:05:09.5");
+  EXPECT_EQ(Render("%Y-%m-%d %H:%M:%S%.f", Kind::kTimestamp, "2024-12-31T23:59:58.999"),
+            "<2024-12-31 23:59:58.999");
+  EXPECT_EQ(Render("%Y-%m-%d %H:%M:%S%.f", Kind::kTimestamp, "2024-12-31 23:59:58"),
+            "<2024-12-31 23:59:58");
+  EXPECT_EQ(Render("%Y-%m-%d %H:%M:%S%.f", Kind::kTimestamp, "2024-12-31 23:59:58."),
+            "not canonical");
+  EXPECT_FALSE(DateTimeFormat::Compile("%Y-%m-%d%.f", Kind::kDate).ok());
+  EXPECT_FALSE(DateTimeFormat::Compile("%H%.x", Kind::kTime).ok());
+  EXPECT_FALSE(DateTimeFormat::Compile("%H%.", Kind::kTime).ok());
+}
+
+// The canonical forms less the fraction: a rendering is the value's start.
 TEST(DateTimeFormat, CanonicalFormatsCopyTheValuesStart) {
   EXPECT_EQ(Render("%Y-%m-%d", Kind::kDate, "2024-03-09"), "<2024-03-09");
   EXPECT_EQ(Render("%H:%M:%S", Kind::kTime, "08:05:09.25"), "<08:05:09");

@@ -21,7 +21,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view kField = "path";
-constexpr std::string_view kTempPrefix = ".batuta-tmp-";
 // Longest file name most file systems accept.
 constexpr std::size_t kMaxNameLength = NAME_MAX;
 
@@ -200,7 +199,7 @@ Status MakeFolders(const fs::path& root, const fs::path& dir, std::string_view r
 }
 
 fs::path TempPathFor(const fs::path& target) {
-  std::string name = fmt::format("{}{}-", kTempPrefix, RandomHex(8));
+  std::string name = fmt::format("{}{}-", kTemporaryPrefix, RandomHex(8));
   const std::string base = target.filename().string();
   name += base.substr(0, kMaxNameLength - name.size());
   return target.parent_path() / name;

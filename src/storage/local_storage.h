@@ -21,6 +21,8 @@ namespace batuta::storage {
 inline constexpr std::string_view kReservedPrefix = ".batuta";
 // The one reserved folder callers may use, through the *Kept methods and also_keep_as.
 inline constexpr std::string_view kKeptFolder = ".batuta";
+// The start of a temporary file's name (an AtomicFile not committed yet).
+inline constexpr std::string_view kTemporaryPrefix = ".batuta-tmp-";
 // Folder of a storage connection inside the data directory when its config names none.
 inline constexpr std::string_view kDefaultFolder = "exports";
 

@@ -257,7 +257,7 @@ export const jobsEn = {
     dateFormat: 'Date format',
     timeFormat: 'Time format',
     timestampFormat: 'Timestamp format',
-    formatHint: '%Y %m %d, %H %M %S, %f (fraction); anything else is written as is.',
+    formatHint: '%Y %m %d, %H %M %S, %f (fraction), %.f (dot and fraction, when there is one); anything else is written as is.',
     nullText: 'Text for NULL',
     nullTextHint: 'Written for empty database values; default nothing.',
     gzip: 'Compress with gzip',

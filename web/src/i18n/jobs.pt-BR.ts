@@ -265,7 +265,7 @@ export const jobsPtBR: typeof jobsEn = {
     dateFormat: 'Formato de data',
     timeFormat: 'Formato de hora',
     timestampFormat: 'Formato de data e hora',
-    formatHint: '%Y %m %d, %H %M %S, %f (fração); o resto é gravado como está.',
+    formatHint: '%Y %m %d, %H %M %S, %f (fração), %.f (ponto e fração, se houver); o resto é gravado como está.',
     nullText: 'Texto para NULL',
     nullTextHint: 'Gravado para valores vazios do banco; padrão nada.',
     gzip: 'Compactar com gzip',

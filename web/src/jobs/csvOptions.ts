@@ -27,8 +27,8 @@ const kRfc4180: CsvDraft = {
   on_unmappable: 'fail',
   decimal_separator: '.',
   date_format: '%Y-%m-%d',
-  time_format: '%H:%M:%S',
-  timestamp_format: '%Y-%m-%d %H:%M:%S',
+  time_format: '%H:%M:%S%.f',
+  timestamp_format: '%Y-%m-%d %H:%M:%S%.f',
   null_text: '',
   gzip: false,
   formula_guard: false,
@@ -44,6 +44,7 @@ const kExcelBr: CsvDraft = {
   line_ending: 'crlf',
   formula_guard: true,
   date_format: '%d/%m/%Y',
+  time_format: '%H:%M:%S',
   timestamp_format: '%d/%m/%Y %H:%M:%S',
 };
 
