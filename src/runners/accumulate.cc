@@ -9,16 +9,6 @@
 namespace batuta::runners {
 namespace {
 
-// Reads `count` digits at `text[at]` into `out`.
-bool Digits(std::string_view text, std::size_t at, std::size_t count, std::string& out) {
-  if (at + count > text.size()) return false;
-  for (std::size_t i = 0; i < count; ++i) {
-    if (text[at + i] < '0' || text[at + i] > '9') return false;
-  }
-  out.assign(text.substr(at, count));
-  return true;
-}
-
 std::string Joined(const std::vector<std::string>& names) {
   return fmt::format("{}", fmt::join(names, ", "));
 }
@@ -58,51 +48,12 @@ Result<std::vector<std::size_t>> ColumnIndexes(std::span<const rows::Column> col
   return indexes;
 }
 
-std::optional<std::string> CanonicalDate(std::string_view text, std::string_view format) {
-  std::string year;
-  std::string month;
-  std::string day;
-  std::size_t at = 0;
-  for (std::size_t i = 0; i < format.size(); ++i) {
-    if (format[i] == '%' && i + 1 < format.size()) {
-      const char directive = format[++i];
-      std::string ignored;
-      switch (directive) {
-        case 'Y':
-          if (!Digits(text, at, 4, year)) return std::nullopt;
-          at += 4;
-          break;
-        case 'm':
-          if (!Digits(text, at, 2, month)) return std::nullopt;
-          at += 2;
-          break;
-        case 'd':
-          if (!Digits(text, at, 2, day)) return std::nullopt;
-          at += 2;
-          break;
-        case 'H':
-        case 'M':
-        case 'S':
-          if (!Digits(text, at, 2, ignored)) return std::nullopt;
-          at += 2;
-          break;
-        case 'f':
-          while (at < text.size() && text[at] >= '0' && text[at] <= '9') ++at;
-          break;
-        case '%':
-          if (at >= text.size() || text[at] != '%') return std::nullopt;
-          ++at;
-          break;
-        default:
-          return std::nullopt;
-      }
-    } else {
-      if (at >= text.size() || text[at] != format[i]) return std::nullopt;
-      ++at;
-    }
-  }
-  if (year.empty() || month.empty() || day.empty()) return std::nullopt;
-  return fmt::format("{}-{}-{}", year, month, day);
+std::optional<std::string> CanonicalDate(std::string_view text,
+                                         const datasets::TemporalFormat& format) {
+  std::string canonical;
+  if (!format.Parse(text, canonical)) return std::nullopt;
+  canonical.resize(10);  // YYYY-MM-DD, of a date or a timestamp
+  return canonical;
 }
 
 namespace {
@@ -140,7 +91,10 @@ Result<MergeCounts> CopyKeptRows(const std::string& path, const formats::CsvOpti
   std::vector<rows::Cell> cells;
   const bool timestamps =
       rule.date_column && columns[*rule.date_column].type == rows::ColumnType::kTimestamp;
-  const std::string& date_format = timestamps ? options.timestamp_format : options.date_format;
+  const datasets::TemporalFormat date_format =
+      timestamps ? datasets::TemporalFormat(options.timestamp_format, rows::ColumnType::kTimestamp)
+                 : datasets::TemporalFormat(options.date_format, rows::ColumnType::kDate);
+  static const datasets::TemporalFormat kIsoDate("%Y-%m-%d", rows::ColumnType::kDate);
   bool first = true;
   while (true) {
     auto next = (*reader)->Next();
@@ -166,7 +120,7 @@ Result<MergeCounts> CopyKeptRows(const std::string& path, const formats::CsvOpti
     } else if (rule.date_column && !cells[*rule.date_column].is_null) {
       const std::string_view text = cells[*rule.date_column].text;
       auto day = CanonicalDate(text, date_format);
-      if (!day && text.size() >= 10) day = CanonicalDate(text.substr(0, 10), "%Y-%m-%d");
+      if (!day && text.size() >= 10) day = CanonicalDate(text.substr(0, 10), kIsoDate);
       if (!day) {
         ++counts.undated;
       } else {

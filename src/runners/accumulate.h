@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "datasets/temporal_format.h"
 #include "formats/csv_options.h"
 #include "rows/row.h"
 #include "runners/sql_export_config.h"
@@ -31,9 +32,10 @@ Result<std::vector<std::size_t>> ColumnIndexes(std::span<const rows::Column> col
                                                const std::vector<std::string>& names,
                                                std::string_view field);
 
-// The YYYY-MM-DD a value written with `format` (a date or timestamp format of CsvOptions)
-// names, or nullopt when the text does not follow the format.
-std::optional<std::string> CanonicalDate(std::string_view text, std::string_view format);
+// The YYYY-MM-DD a value written with `format` (a date or timestamp format of CsvOptions,
+// compiled as that type) names, or nullopt when the text does not follow the format.
+std::optional<std::string> CanonicalDate(std::string_view text,
+                                         const datasets::TemporalFormat& format);
 
 // Streams the rows of the existing file `path` (CSV written with `options`, header included)
 // that `rule` keeps into `out`, as text cells exactly as written; `columns` are the query's.

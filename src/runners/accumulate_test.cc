@@ -5,14 +5,28 @@
 namespace batuta::runners {
 namespace {
 
+std::optional<std::string> DayOf(std::string_view text, std::string_view format,
+                                 rows::ColumnType type = rows::ColumnType::kDate) {
+  return CanonicalDate(text, datasets::TemporalFormat(format, type));
+}
+
 TEST(CanonicalDateTest, ReadsTheFormatsBack) {
-  EXPECT_EQ(CanonicalDate("05/06/2026", "%d/%m/%Y"), "2026-06-05");
-  EXPECT_EQ(CanonicalDate("2026-06-05", "%Y-%m-%d"), "2026-06-05");
-  EXPECT_EQ(CanonicalDate("05/06/2026 13:45:10", "%d/%m/%Y %H:%M:%S"), "2026-06-05");
-  EXPECT_EQ(CanonicalDate("2026-06-05 13:45:10.123", "%Y-%m-%d %H:%M:%S.%f"), "2026-06-05");
-  EXPECT_FALSE(CanonicalDate("5/6/2026", "%d/%m/%Y").has_value());
-  EXPECT_FALSE(CanonicalDate("", "%d/%m/%Y").has_value());
-  EXPECT_FALSE(CanonicalDate("13:45", "%H:%M").has_value());
+  using rows::ColumnType;
+  EXPECT_EQ(DayOf("05/06/2026", "%d/%m/%Y"), "2026-06-05");
+  EXPECT_EQ(DayOf("2026-06-05", "%Y-%m-%d"), "2026-06-05");
+  EXPECT_EQ(DayOf("05/06/2026 13:45:10", "%d/%m/%Y %H:%M:%S", ColumnType::kTimestamp),
+            "2026-06-05");
+  EXPECT_EQ(DayOf("2026-06-05 13:45:10.123", "%Y-%m-%d %H:%M:%S.%f", ColumnType::kTimestamp),
+            "2026-06-05");
+  // %.f, the defaults' ending, with and without a fraction, in a format not starting ISO.
+  EXPECT_EQ(DayOf("05/06/2026 13:45:10.5", "%d/%m/%Y %H:%M:%S%.f", ColumnType::kTimestamp),
+            "2026-06-05");
+  EXPECT_EQ(DayOf("05/06/2026 13:45:10", "%d/%m/%Y %H:%M:%S%.f", ColumnType::kTimestamp),
+            "2026-06-05");
+  EXPECT_FALSE(DayOf("5/6/2026", "%d/%m/%Y").has_value());
+  EXPECT_FALSE(DayOf("", "%d/%m/%Y").has_value());
+  EXPECT_FALSE(DayOf("13:45", "%H:%M").has_value());
+  EXPECT_FALSE(DayOf("31/13/2026", "%d/%m/%Y").has_value());  // no month 13
 }
 
 TEST(RowKeyTest, JoinsTheKeyCellsAndTellsNullFromEmpty) {

