@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "formats/datetime_format.h"
 #include "rows/row.h"
 
 namespace batuta::datasets {
@@ -26,17 +27,7 @@ class TemporalFormat {
 
  private:
   // kDotFraction (%.f) fills the fraction's slot too.
-  enum class Part {
-    kYear,
-    kMonth,
-    kDay,
-    kHour,
-    kMinute,
-    kSecond,
-    kFraction,
-    kLiteral,
-    kDotFraction
-  };
+  using Part = formats::DateTimePart;
   struct Piece {
     Part part = Part::kLiteral;
     std::size_t from = 0;  // a literal: format_.substr(from, size)

@@ -9,6 +9,21 @@
 
 namespace batuta::formats {
 
+// The pieces a date/time format is made of, shared by the renderer below and the parser that
+// reads renderings back (datasets/temporal_format.h). The first seven are, in this order, the
+// parts of a canonical value (the parser indexes by them).
+enum class DateTimePart {
+  kYear,
+  kMonth,
+  kDay,
+  kHour,
+  kMinute,
+  kSecond,
+  kFraction,     // %f: the digits
+  kDotFraction,  // %.f: '.' and the digits, or nothing
+  kLiteral,
+};
+
 // An output format for date, time and timestamp cells, compiled once from its %-form:
 // %Y %m %d (date parts), %H %M %S %f %.f (time parts; %f is the fraction as the database gave
 // it, without its dot, empty when there is none; %.f is the same with its dot, so "%S%.f" is
@@ -48,17 +63,7 @@ class DateTimeFormat {
   Kind kind() const { return kind_; }
 
  private:
-  enum class Part {
-    kLiteral,
-    kYear,
-    kMonth,
-    kDay,
-    kHour,
-    kMinute,
-    kSecond,
-    kFraction,
-    kDotFraction
-  };
+  using Part = DateTimePart;
   struct Piece {
     Part part = Part::kLiteral;
     std::string literal;
