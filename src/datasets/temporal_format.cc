@@ -70,10 +70,11 @@ TemporalFormat::TemporalFormat(std::string_view format, rows::ColumnType type)
 
 bool TemporalFormat::Parse(std::string_view text, std::string& out) const {
   std::string_view parts[7];  // year, month, day, hour, minute, second, fraction
+  const std::string_view format = format_;
   std::size_t at = 0;
   for (const Piece& piece : pieces_) {
     if (piece.part == Part::kLiteral) {
-      if (text.substr(at, piece.size) != std::string_view(format_).substr(piece.from, piece.size)) {
+      if (text.substr(at, piece.size) != format.substr(piece.from, piece.size)) {
         return false;
       }
       at += piece.size;
